@@ -1,0 +1,213 @@
+"""The `diplobot` command: a thin shell that parses arguments and calls summaries/ and bot/.
+
+Exit status: 0 when everything worked, 1 when some input was skipped or the bot stopped on
+an error, 2 for a usage or configuration mistake. Scripts rely on the subcommand names,
+flags and --json shapes, so they change only with care.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from summaries import settings as settings_mod
+from summaries.store import Store, default_db_path
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        args.settings = settings_mod.load(args.config)
+    except settings_mod.ConfigError as exc:
+        print(f"diplobot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diplobot",
+        description="Diplomatic news by country: ingest articles, summarise them, and serve "
+        "them over a Telegram bot.",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"SQLite database (default: $DIPLOBOT_DB or {default_db_path()})",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="TOML settings file overriding the defaults"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="ingest article files or folders of .txt articles")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    p.add_argument("--json", action="store_true", help="print the outcome per file as JSON")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("countries", help="countries with articles, busiest first")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(func=cmd_countries)
+
+    p = sub.add_parser("search", help="full-text search over stored articles")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser(
+        "demo", help="ingest seeds/ into a temporary database and play a scripted chat"
+    )
+    p.add_argument("--seeds", type=Path, default=None, help="folder of articles (default: seeds/)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("console", help="chat with the bot in this terminal (no Telegram needed)")
+    p.add_argument("--seeds", type=Path, default=None, help="ingest these first")
+    p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("run", help="run the bot (token from $TELEGRAM_BOT_TOKEN)")
+    p.add_argument(
+        "--api-url",
+        default=None,
+        help="Bot API server root, e.g. http://127.0.0.1:8081 (default: Telegram's)",
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("fake-telegram", help="run the Bot API test double on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    p.add_argument("--token", default=None, help="accept only this token (default: any)")
+    p.set_defaults(func=cmd_fake_telegram)
+    return parser
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from bot import terminal
+    from summaries.pipeline import article_files, ingest_files
+
+    files = list(article_files(args.paths))
+    with _open_store(args) as store, terminal.Progress(len(files), enabled=not args.json) as bar:
+        report = ingest_files(
+            store,
+            files,
+            max_bytes=args.settings["ingest"]["max_file_bytes"],
+            sentences=args.settings["summary"]["sentences"],
+            progress=bar.advance,
+        )
+        total = store.article_count()
+    if args.json:
+        print(json.dumps([o.__dict__ for o in report.outcomes], ensure_ascii=False, indent=2))
+    else:
+        terminal.print_ingest_report(report, total)
+    return EXIT_PARTIAL if report.skipped else EXIT_OK
+
+
+def cmd_countries(args: argparse.Namespace) -> int:
+    from summaries import countries
+
+    with _open_store(args) as store:
+        rows = [
+            {
+                "code": code,
+                "name": countries.country(code).name,
+                "articles": primary,
+                "mentions": total,
+            }
+            for code, primary, total in store.country_counts()
+        ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from bot import terminal
+
+    terminal.print_table(
+        "Countries",
+        ["code", "name", "articles", "mentions"],
+        rows,
+        caption="articles: the country is primary; mentions: tagged at all",
+    )
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        found = store.search(args.query, limit=args.limit)
+    rows = [
+        {"id": a.id, "date": a.published, "title": a.title, "summary": " ".join(a.summary)}
+        for a in found
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from bot import terminal
+
+        terminal.print_table("Search results", ["id", "date", "title"], rows)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot import demo
+
+    return demo.main(args.settings, seeds=args.seeds)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot import console
+
+    return console.main(args.settings, db=args.db or default_db_path(), seeds=args.seeds)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot import service
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        print(
+            "diplobot: set TELEGRAM_BOT_TOKEN to the token @BotFather gave you "
+            "(it is read from the environment only, never from a file or flag).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with _open_store(args) as store:
+        return service.run(store, args.settings, token, api_url=args.api_url)
+
+
+def cmd_fake_telegram(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot import fakeapi
+
+    print(f"Bot API test double on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
+    try:
+        asyncio.run(fakeapi.serve(args.port, args.token))
+    except OSError as exc:
+        print(f"diplobot: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""The SQLite store: schema, migrations and the queries the rest of diplobot needs.
+
+Everything that touches SQL lives here, so handlers and the CLI speak in intents
+(`add_article`, `articles_about`, `subscribe`) and never build queries themselves.
+The store must never lose or half-write an article: each article is written in one
+transaction, and a second ingest of the same text is recognised by its content hash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CountryRef:
+    """A country an article is tagged with; `primary` means the story is about it."""
+
+    code: str
+    mentions: int
+    primary: bool
+
+
+@dataclass
+class ArticleRecord:
+    """One article ready to be stored: cleaned, dated, tagged and summarised."""
+
+    content_hash: str
+    title: str | None
+    text: str
+    summary: list[str]
+    published: str | None
+    date_source: str | None
+    source: str
+    locator: str
+    countries: list[CountryRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as read back from the store."""
+
+    id: int
+    title: str | None
+    text: str
+    summary: list[str]
+    published: str | None
+    date_source: str | None
+    locator: str
+
+
+def default_db_path() -> Path:
+    """Where the database lives when neither --db nor DIPLOBOT_DB says otherwise.
+
+    Follows the XDG base-directory convention so that a user's data survives upgrades
+    and never lands in the working directory by accident.
+    """
+    env = os.environ.get("DIPLOBOT_DB")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "diplobot" / "diplobot.db"
+
+
+class Store:
+    """A diplobot database file, migrated to the current schema on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The bot reads from the event loop while the CLI may write from a worker thread:
+        # one connection shared across threads, serialised by SQLite itself.
+        conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if str(self.path) != ":memory:":
+            self.db.enable_wal()
+        self._migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        """Bring an older (or new, empty) database up to SCHEMA_VERSION in one transaction."""
+        if "meta" not in self.db.table_names():
+            self.db["meta"].create({"key": str, "value": str}, pk="key")
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path} has schema version {version}, newer than this diplobot "
+                f"({SCHEMA_VERSION}); upgrade diplobot to use it"
+            )
+        with self.db.atomic():
+            if version < 1:
+                self._create_v1()
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+                [str(SCHEMA_VERSION)],
+            )
+
+    def _create_v1(self) -> None:
+        self.db["articles"].create(
+            {
+                "id": int,
+                "content_hash": str,
+                "title": str,
+                "text": str,
+                "summary": str,
+                "published": str,
+                "date_source": str,
+                "ingested_at": str,
+            },
+            pk="id",
+            not_null={"content_hash", "text", "ingested_at"},
+        )
+        self.db["articles"].create_index(["content_hash"], unique=True)
+        self.db["articles"].create_index(["published"])
+        self.db["article_sources"].create(
+            {"article_id": int, "source": str, "locator": str, "seen_at": str},
+            pk=("article_id", "locator"),
+            foreign_keys=[("article_id", "articles", "id")],
+        )
+        self.db["article_countries"].create(
+            {"article_id": int, "code": str, "mentions": int, "is_primary": int},
+            pk=("article_id", "code"),
+            foreign_keys=[("article_id", "articles", "id")],
+        )
+        self.db["article_countries"].create_index(["code", "is_primary"])
+        self.db["subscriptions"].create(
+            {"chat_id": int, "code": str, "created_at": str}, pk=("chat_id", "code")
+        )
+        self.db["articles"].enable_fts(["title", "text"], create_triggers=True)
+
+    # -- articles -------------------------------------------------------------------------
+
+    def add_article(self, record: ArticleRecord) -> tuple[int, bool]:
+        """Store an article once; return (id, True) if new, (id, False) if already known.
+
+        A known article still gains the new source location, so nothing a user fed in
+        is forgotten even when it adds no new text.
+        """
+        now = _now()
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", [record.content_hash]
+            ).fetchone()
+            is_new = row is None
+            if is_new:
+                article_id = (
+                    self.db["articles"]
+                    .insert(
+                        {
+                            "content_hash": record.content_hash,
+                            "title": record.title,
+                            "text": record.text,
+                            "summary": json.dumps(record.summary, ensure_ascii=False),
+                            "published": record.published,
+                            "date_source": record.date_source,
+                            "ingested_at": now,
+                        }
+                    )
+                    .last_pk
+                )
+                self.db["article_countries"].insert_all(
+                    {
+                        "article_id": article_id,
+                        "code": c.code,
+                        "mentions": c.mentions,
+                        "is_primary": int(c.primary),
+                    }
+                    for c in record.countries
+                )
+            else:
+                article_id = row[0]
+            self.db.execute(
+                "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at) "
+                "VALUES (?, ?, ?, ?)",
+                [article_id, record.source, record.locator, now],
+            )
+        return int(article_id), is_new
+
+    def known_hash(self, content_hash: str) -> bool:
+        """Whether an article with this content hash is stored (lets ingest skip work)."""
+        row = self.db.execute(
+            "SELECT 1 FROM articles WHERE content_hash = ?", [content_hash]
+        ).fetchone()
+        return row is not None
+
+    def article_count(self) -> int:
+        return self.db["articles"].count
+
+    def articles_about(self, code: str, limit: int = 5) -> list[StoredArticle]:
+        """Newest articles whose primary countries include `code`; undated ones last."""
+        rows = self.db.execute(
+            f"""
+            SELECT {_ARTICLE_COLUMNS} FROM articles a
+            JOIN article_countries c ON c.article_id = a.id
+            WHERE c.code = ? AND c.is_primary = 1
+            ORDER BY a.published IS NULL, a.published DESC, a.id DESC
+            LIMIT ?
+            """,
+            [code, limit],
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def country_counts(self) -> list[tuple[str, int, int]]:
+        """(code, primary articles, all articles) for every tagged country, busiest first."""
+        rows = self.db.execute(
+            """
+            SELECT code, SUM(is_primary), COUNT(*) FROM article_countries
+            GROUP BY code ORDER BY SUM(is_primary) DESC, COUNT(*) DESC, code
+            """
+        ).fetchall()
+        return [(code, int(primary), int(total)) for code, primary, total in rows]
+
+    def countries_of(self, article_id: int) -> list[CountryRef]:
+        rows = self.db.execute(
+            "SELECT code, mentions, is_primary FROM article_countries WHERE article_id = ? "
+            "ORDER BY is_primary DESC, mentions DESC, code",
+            [article_id],
+        ).fetchall()
+        return [CountryRef(code, mentions, bool(p)) for code, mentions, p in rows]
+
+    def search(self, query: str, limit: int = 10) -> list[StoredArticle]:
+        """Full-text search over titles and texts, all words required, safe for any text.
+
+        The query is reduced to its words, each quoted, so FTS5 operators and stray quotes
+        a user types are searched for as words instead of raising a syntax error.
+        """
+        words = re.findall(r"\w+", query)
+        if not words:
+            return []
+        fts_query = " ".join(f'"{w}"' for w in words[:32])
+        rows = self.db["articles"].search(fts_query, columns=["id"], limit=limit, order_by="rank")
+        ids = [r["id"] for r in rows]
+        return [a for i in ids if (a := self.article(i)) is not None]
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        row = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", [article_id]
+        ).fetchone()
+        return _article(row) if row else None
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, code: str) -> bool:
+        """Subscribe a chat to a country; False if it already was (one row, never two)."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO subscriptions(chat_id, code, created_at) VALUES (?, ?, ?)",
+                [chat_id, code, _now()],
+            )
+        return cur.rowcount == 1
+
+    def unsubscribe(self, chat_id: int, code: str) -> bool:
+        """Drop a subscription; False if there was none."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "DELETE FROM subscriptions WHERE chat_id = ? AND code = ?", [chat_id, code]
+            )
+        return cur.rowcount == 1
+
+    def subscriptions(self, chat_id: int) -> list[str]:
+        rows = self.db.execute(
+            "SELECT code FROM subscriptions WHERE chat_id = ? ORDER BY created_at, code",
+            [chat_id],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def subscribers(self, code: str) -> Iterable[int]:
+        rows = self.db.execute(
+            "SELECT chat_id FROM subscriptions WHERE code = ? ORDER BY chat_id", [code]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+
+_ARTICLE_COLUMNS = (
+    "a.id, a.title, a.text, a.summary, a.published, a.date_source, "
+    "(SELECT locator FROM article_sources s WHERE s.article_id = a.id "
+    "ORDER BY seen_at LIMIT 1)"
+)
+
+
+def _article(row: tuple) -> StoredArticle:
+    article_id, title, text, summary, published, date_source, locator = row
+    return StoredArticle(
+        id=article_id,
+        title=title,
+        text=text,
+        summary=json.loads(summary) if summary else [],
+        published=published,
+        date_source=date_source,
+        locator=locator or "",
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

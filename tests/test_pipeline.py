@@ -1,0 +1,105 @@
+"""Ingesting article files: the seeds end to end, and every kind of bad file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from summaries.pipeline import content_hash, ingest_paths
+from summaries.store import Store
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+PRIMARY = {
+    "000": {"IR", "FR"},
+    "001": {"IR", "JP"},
+    "002": {"IR", "TR"},
+    "003": {"IR", "CN", "RS", "PK"},
+    "004": {"IR", "IQ"},
+}
+FURNITURE = [
+    "Please Wait",
+    "Back to top button",
+    "Related Articles",
+    "Story Code",
+    "folder_open",
+    "access_time",
+    "starAdd to favorites",
+    "Middle EastWorld News",
+]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "p.db") as s:
+        yield s
+
+
+def by_seed(store: Store) -> dict[str, int]:
+    rows = store.db.execute("SELECT article_id, locator FROM article_sources").fetchall()
+    return {Path(locator).name[:3]: article_id for article_id, locator in rows}
+
+
+def test_seeds_are_ingested_with_primary_countries_dates_and_summaries(store):
+    report = ingest_paths(store, [SEEDS])
+    assert report.count("new") == 5 and not report.skipped
+    for seed, article_id in by_seed(store).items():
+        primary = {c.code for c in store.countries_of(article_id) if c.primary}
+        assert PRIMARY[seed] <= primary, seed
+        article = store.article(article_id)
+        assert 2 <= len(article.summary) <= 3
+        for line in article.summary + [article.text]:
+            for junk in FURNITURE:
+                assert junk not in line
+    dates = {seed: store.article(i).published for seed, i in by_seed(store).items()}
+    assert dates == {
+        "000": "2024-01-07",
+        "001": "2024-04-17",
+        "002": None,
+        "003": None,
+        "004": "2024-12-01",
+    }
+
+
+def test_reingesting_adds_nothing(store, tmp_path):
+    ingest_paths(store, [SEEDS])
+    copy = tmp_path / "copy"
+    shutil.copytree(SEEDS, copy)
+    again = ingest_paths(store, [SEEDS, copy])
+    assert again.count("duplicate") == 10 and again.count("new") == 0
+    assert store.article_count() == 5
+
+
+def test_bad_files_are_skipped_with_a_reason_and_the_rest_ingested(store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "001_f57659c64b4d332f.txt", folder / "good.txt")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (folder / "latin1.txt").write_bytes("Téhéran a déclaré".encode("latin-1"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_text("   \n\n  ")
+    (folder / "huge.txt").write_text("Iran said so. " * 200_000)
+    (folder / "furniture.txt").write_text("Please Wait...\n\nBack to top button\n")
+    report = ingest_paths(store, [folder, tmp_path / "missing"], max_bytes=1_000_000)
+    reasons = {Path(o.path).name: o.reason for o in report.skipped}
+    assert report.count("new") == 1
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "empty" in reasons["empty.txt"] and "empty" in reasons["blank.txt"]
+    assert "too large" in reasons["huge.txt"]
+    assert "furniture" in reasons["furniture.txt"]
+    assert "no such file" in reasons["missing"]
+    assert store.article_count() == 1
+
+
+def test_explicit_file_of_another_kind_is_skipped(store, tmp_path):
+    other = tmp_path / "notes.pdf"
+    other.write_bytes(b"%PDF-1.4")
+    [outcome] = ingest_paths(store, [other]).outcomes
+    assert outcome.status == "skipped" and "not an article file" in outcome.reason
+
+
+def test_content_hash_ignores_case_and_white_space():
+    assert content_hash("Iran  said\nso.") == content_hash("iran said so.")
+    assert content_hash("Iran said so.") != content_hash("Iraq said so.")

@@ -1,0 +1,113 @@
+"""The SQLite store against a real file: schema, dedup, queries, subscriptions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from summaries.store import SCHEMA_VERSION, ArticleRecord, CountryRef, Store
+
+
+def record(content_hash: str = "h1", published: str | None = "2024-01-07", **kw) -> ArticleRecord:
+    base = dict(
+        content_hash=content_hash,
+        title="Iran and France talk",
+        text="Iranian Foreign Minister Hossein Amir-Abdollahian spoke to Catherine Colonna.",
+        summary=["Iranian Foreign Minister spoke to Catherine Colonna."],
+        published=published,
+        date_source="header" if published else None,
+        source="folder",
+        locator=f"/tmp/{content_hash}.txt",
+        countries=[
+            CountryRef("IR", 3, True),
+            CountryRef("FR", 1, True),
+            CountryRef("US", 1, False),
+        ],
+    )
+    base.update(kw)
+    return ArticleRecord(**base)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "d.db") as s:
+        yield s
+
+
+def test_new_database_gets_schema_version_and_wal(tmp_path):
+    with Store(tmp_path / "d.db") as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_same_article_twice_is_stored_once_with_both_locations(store):
+    first = store.add_article(record())
+    second = store.add_article(record(locator="/elsewhere/copy.txt"))
+    assert first == (1, True)
+    assert second == (1, False)
+    assert store.article_count() == 1
+    rows = store.db.execute("SELECT locator FROM article_sources ORDER BY locator").fetchall()
+    assert [r[0] for r in rows] == ["/elsewhere/copy.txt", "/tmp/h1.txt"]
+
+
+def test_articles_about_lists_primary_only_newest_first_undated_last(store):
+    store.add_article(record("old", "2023-05-01"))
+    store.add_article(record("new", "2024-02-01"))
+    store.add_article(record("undated", None))
+    assert [a.published for a in store.articles_about("IR")] == ["2024-02-01", "2023-05-01", None]
+    assert store.articles_about("US") == []  # only mentioned, never primary
+    assert len(store.articles_about("IR", limit=2)) == 2
+
+
+def test_country_counts_separate_primary_from_mentions(store):
+    store.add_article(record("a"))
+    store.add_article(record("b"))
+    counts = {code: (p, t) for code, p, t in store.country_counts()}
+    assert counts == {"IR": (2, 2), "FR": (2, 2), "US": (0, 2)}
+
+
+def test_data_survives_reopening(tmp_path):
+    path = tmp_path / "d.db"
+    with Store(path) as s:
+        s.add_article(record())
+        s.subscribe(42, "IR")
+    with Store(path) as s:
+        assert s.article_count() == 1
+        assert s.subscriptions(42) == ["IR"]
+        assert s.articles_about("IR")[0].summary == record().summary
+
+
+def test_search_is_safe_for_any_user_text(store):
+    store.add_article(record())
+    assert [a.id for a in store.search("Amir-Abdollahian")] == [1]
+    for hostile in ['"', "AND OR NOT", "*", "Colonna)", "'; DROP TABLE articles; --", ""]:
+        store.search(hostile)  # must not raise
+    assert store.article_count() == 1
+
+
+def test_subscription_twice_is_one_and_unsubscribe_reports_absence(store):
+    assert store.subscribe(7, "IR") is True
+    assert store.subscribe(7, "IR") is False
+    assert store.subscriptions(7) == ["IR"]
+    assert store.subscribers("IR") == [7]
+    assert store.unsubscribe(7, "IR") is True
+    assert store.unsubscribe(7, "IR") is False
+    assert store.subscriptions(7) == []
+
+
+def test_failed_write_leaves_no_partial_article(store):
+    bad = record(countries=[CountryRef("IR", 1, True), CountryRef("IR", 2, True)])
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_article(bad)
+    assert store.article_count() == 0
+    assert store.db.execute("SELECT COUNT(*) FROM article_countries").fetchone()[0] == 0
+
+
+def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    path = tmp_path / "d.db"
+    with Store(path) as s:
+        s.db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        s.db.conn.commit()
+    with pytest.raises(RuntimeError, match="newer than this diplobot"):
+        Store(path)
