@@ -14,8 +14,8 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from summaries.countries import Country
-from summaries.tokenize import split_sentences
 from summaries.store import StoredArticle
+from summaries.tokenize import split_sentences
 
 MESSAGE_LIMIT = 4096
 HEADLINE_CHARS = 120
