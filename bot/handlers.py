@@ -79,35 +79,35 @@ async def country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = " ".join(context.args or []).strip()
-    if not query:
-        await _reply(update, "Usage: /subscribe NAME, e.g. /subscribe Iran")
-        return
-    found = await _resolve_or_suggest(update, query)
-    if not found:
-        return
-    added = _store(context).subscribe(update.effective_chat.id, found.code)
-    name = render.esc(found.name)
-    if added:
-        await _reply(update, f"Subscribed to <b>{name}</b>.")
-    else:
-        await _reply(update, f"You are already subscribed to <b>{name}</b>.")
+    await _change_subscription(update, context, "subscribe")
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _change_subscription(update, context, "unsubscribe")
+
+
+# command -> (reply when it changed something, reply when it changed nothing)
+_SUBSCRIPTION_REPLIES = {
+    "subscribe": ("Subscribed to <b>{}</b>.", "You are already subscribed to <b>{}</b>."),
+    "unsubscribe": ("Unsubscribed from <b>{}</b>.", "You were not subscribed to <b>{}</b>."),
+}
+
+
+async def _change_subscription(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+) -> None:
     query = " ".join(context.args or []).strip()
     if not query:
-        await _reply(update, "Usage: /unsubscribe NAME, e.g. /unsubscribe Iran")
+        await _reply(update, f"Usage: /{command} NAME, e.g. /{command} Iran")
         return
     found = await _resolve_or_suggest(update, query)
     if not found:
         return
-    removed = _store(context).unsubscribe(update.effective_chat.id, found.code)
-    name = render.esc(found.name)
-    if removed:
-        await _reply(update, f"Unsubscribed from <b>{name}</b>.")
-    else:
-        await _reply(update, f"You were not subscribed to <b>{name}</b>.")
+    store = _store(context)
+    change = store.subscribe if command == "subscribe" else store.unsubscribe
+    changed = change(update.effective_chat.id, found.code)
+    done, unchanged = _SUBSCRIPTION_REPLIES[command]
+    await _reply(update, (done if changed else unchanged).format(render.esc(found.name)))
 
 
 async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -52,10 +52,22 @@ def prepare(raw: str, *, source: str, locator: str, sentences: int = 3) -> Artic
 
     Raises SkipFile when nothing of the text survives cleaning.
     """
+    return analyse(clean_article(raw), raw, source=source, locator=locator, sentences=sentences)
+
+
+def clean_article(raw: str) -> cleaning.CleanArticle:
+    """The cleaned article; SkipFile when nothing of the text survives cleaning."""
     article = cleaning.clean(raw)
-    body = article.text
-    if not body.strip():
+    if not article.text.strip():
         raise SkipFile("no article text left after removing page furniture")
+    return article
+
+
+def analyse(
+    article: cleaning.CleanArticle, raw: str, *, source: str, locator: str, sentences: int = 3
+) -> ArticleRecord:
+    """Date, tag and summarise a cleaned article: the costly stages, run once per story."""
+    body = article.text
     found = dates.find_date(raw)
     tags = countries.tag(article.title, body)
     return ArticleRecord(
@@ -158,12 +170,18 @@ def _ingest_file(
     store: Store, path: Path, problem: str | None, *, max_bytes: int, sentences: int
 ) -> FileOutcome:
     name = str(path)
+    locator = str(path.resolve())
     try:
         if problem:
             raise SkipFile(problem)
         raw = read_article_file(path, max_bytes)
-        record = prepare(raw, source="folder", locator=str(path.resolve()), sentences=sentences)
+        article = clean_article(raw)
     except SkipFile as exc:
         return FileOutcome(name, "skipped", str(exc))
+    # A story already stored only gains this location: no need to tag or summarise it again.
+    known = store.add_location(content_hash(article.text), "folder", locator)
+    if known is not None:
+        return FileOutcome(name, "duplicate", article_id=known)
+    record = analyse(article, raw, source="folder", locator=locator, sentences=sentences)
     article_id, is_new = store.add_article(record)
     return FileOutcome(name, "new" if is_new else "duplicate", article_id=article_id)

@@ -12,6 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+# Counts where zero makes no sense (an empty summary, a reply with no article).
+MINIMUMS = {"summary.sentences": 1, "bot.articles_per_reply": 1, "ingest.max_file_bytes": 1}
+
 
 class ConfigError(ValueError):
     """A configuration file or value a user has to fix; the message says where and how."""
@@ -60,8 +63,9 @@ def _merge(base: dict[str, Any], override: dict[str, Any], file: Path, prefix: s
             continue
         if not _same_kind(current, value):
             raise ConfigError(f"{file}: '{name}' must be {type(current).__name__}, got {value!r}")
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-            raise ConfigError(f"{file}: '{name}' must not be negative, got {value}")
+        minimum = MINIMUMS.get(name, 0)
+        if isinstance(value, int) and not isinstance(value, bool) and value < minimum:
+            raise ConfigError(f"{file}: '{name}' must be at least {minimum}, got {value}")
         base[key] = value
 
 

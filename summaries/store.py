@@ -203,12 +203,20 @@ class Store:
             )
         return int(article_id), is_new
 
-    def known_hash(self, content_hash: str) -> bool:
-        """Whether an article with this content hash is stored (lets ingest skip work)."""
-        row = self.db.execute(
-            "SELECT 1 FROM articles WHERE content_hash = ?", [content_hash]
-        ).fetchone()
-        return row is not None
+    def add_location(self, content_hash: str, source: str, locator: str) -> int | None:
+        """Record another place a stored article was seen; None if the hash is unknown."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", [content_hash]
+            ).fetchone()
+            if row is None:
+                return None
+            self.db.execute(
+                "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at) "
+                "VALUES (?, ?, ?, ?)",
+                [row[0], source, locator, _now()],
+            )
+        return int(row[0])
 
     def article_count(self) -> int:
         return self.db["articles"].count

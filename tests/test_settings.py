@@ -27,7 +27,8 @@ def test_user_file_overrides_one_key_and_keeps_the_rest(tmp_path):
     [
         ("[bot]\narticle_per_reply = 2\n", "unknown setting 'bot.article_per_reply'"),
         ("[bot]\narticles_per_reply = 'two'\n", "'bot.articles_per_reply' must be int"),
-        ("[bot]\narticles_per_reply = -1\n", "must not be negative"),
+        ("[bot]\narticles_per_reply = -1\n", "must be at least 1"),
+        ("[summary]\nsentences = 0\n", "'summary.sentences' must be at least 1"),
         ("bot = 3\n", "'bot' must be a table"),
         ("[bot\n", "not valid TOML"),
     ],

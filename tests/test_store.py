@@ -111,3 +111,11 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
         s.db.conn.commit()
     with pytest.raises(RuntimeError, match="newer than this diplobot"):
         Store(path)
+
+
+def test_add_location_records_a_known_article_and_ignores_unknown_hashes(store):
+    store.add_article(record())
+    assert store.add_location("h1", "folder", "/copy/h1.txt") == 1
+    assert store.add_location("h1", "folder", "/copy/h1.txt") == 1
+    assert store.add_location("unknown", "folder", "/x.txt") is None
+    assert store.db.execute("SELECT COUNT(*) FROM article_sources").fetchone()[0] == 2
