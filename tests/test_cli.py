@@ -134,3 +134,27 @@ def test_run_against_an_unreachable_server_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "cannot reach the Bot API" in result.stderr
     assert "123:abc" not in result.stderr
+
+
+def test_console_chats_through_the_bot_and_presses_buttons_by_number(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "--db",
+            str(tmp_path / "c.db"),
+            "console",
+            "--seeds",
+            str(SEEDS),
+        ],
+        input="/country Iram\n1\n/subscribe Japan\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DIPLOBOT_CONFIG": str(tmp_path / "none.toml")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Did you mean" in result.stdout
+    assert "Iran — 5 newest articles" in result.stdout  # button 1 pressed
+    assert "Subscribed to Japan" in result.stdout
