@@ -75,6 +75,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("eval", help="measure a stage against labelled data")
+    evals = p.add_subparsers(title="what to measure", metavar="STAGE", required=True)
+    e = evals.add_parser(
+        "countries",
+        help="primary countries vs gold places (micro/macro F1)",
+        description="Each JSON line has title, text, places (ISO alpha-2 list) and optionally "
+        "dateline. Historic codes (SU, YU, CS, DD, YD, AN) count as their successors.",
+    )
+    e.add_argument("--data", type=Path, required=True, help="JSON-lines file")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.set_defaults(func=cmd_eval_countries)
+
     p = sub.add_parser(
         "demo", help="ingest seeds/ into a temporary database and play a scripted chat"
     )
@@ -165,6 +177,33 @@ def cmd_search(args: argparse.Namespace) -> int:
         from bot import terminal
 
         terminal.print_table("Search results", ["id", "date", "title"], rows)
+    return EXIT_OK
+
+
+def cmd_eval_countries(args: argparse.Namespace) -> int:
+    from summaries import evaluate
+
+    if not args.data.is_file():
+        print(f"diplobot: no data file at {args.data}", file=sys.stderr)
+        return EXIT_USAGE
+    scores = evaluate.evaluate_countries(evaluate.read_jsonl(args.data))
+    if args.json:
+        print(json.dumps(scores.as_dict()))
+        return EXIT_OK
+    from bot import terminal
+
+    figures = scores.as_dict()
+    terminal.print_table(
+        f"Country tagger on {args.data.name} ({scores.n_docs} docs)",
+        ["micro_p", "micro_r", "micro_f1", "macro_f1", "bad_records"],
+        [figures],
+        caption=f"macro-F1 over countries with >= {evaluate.MACRO_MIN_DOCS} documents",
+    )
+    terminal.print_table(
+        "Countries with the most errors",
+        ["code", "errors", "fp", "fn", "support", "f1"],
+        scores.worst(),
+    )
     return EXIT_OK
 
 
