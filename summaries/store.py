@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,6 +87,9 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         if str(self.path) != ":memory:":
             self.db.enable_wal()
+            # In WAL mode NORMAL never corrupts the file; a power cut can only drop the last
+            # commits, which a re-ingest restores. FULL would fsync every article.
+            self.db.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
 
     def close(self) -> None:
@@ -185,14 +189,10 @@ class Store:
                     )
                     .last_pk
                 )
-                self.db["article_countries"].insert_all(
-                    {
-                        "article_id": article_id,
-                        "code": c.code,
-                        "mentions": c.mentions,
-                        "is_primary": int(c.primary),
-                    }
-                    for c in record.countries
+                self.db.conn.executemany(
+                    "INSERT INTO article_countries(article_id, code, mentions, is_primary) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(article_id, c.code, c.mentions, int(c.primary)) for c in record.countries],
                 )
             else:
                 article_id = row[0]
@@ -202,6 +202,14 @@ class Store:
                 [article_id, record.source, record.locator, now],
             )
         return int(article_id), is_new
+
+    def batch(self) -> AbstractContextManager[sqlite_utils.Database]:
+        """One transaction around many writes: bulk ingest commits once per batch.
+
+        Each write inside still runs in its own savepoint, so one failing article is
+        rolled back alone and the rest of the batch is kept.
+        """
+        return self.db.atomic()
 
     def add_location(self, content_hash: str, source: str, locator: str) -> int | None:
         """Record another place a stored article was seen; None if the hash is unknown."""
