@@ -58,6 +58,7 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("country", handlers.country))
+    app.add_handler(CommandHandler("countries", handlers.countries_this_week))
     app.add_handler(CommandHandler("subscribe", handlers.subscribe))
     app.add_handler(CommandHandler("unsubscribe", handlers.unsubscribe))
     app.add_handler(CommandHandler("subscriptions", handlers.subscriptions))

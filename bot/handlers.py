@@ -9,6 +9,7 @@ Handlers never build SQL or HTML themselves, and a bad input always gets an answ
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -26,6 +27,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("start", "", "welcome and the list of commands"),
     ("help", "", "the list of commands"),
     ("country", "NAME", "newest articles about a country, e.g. /country Iran"),
+    ("countries", "", "countries with news this week, with counts"),
     ("subscribe", "NAME", "follow a country"),
     ("unsubscribe", "NAME", "stop following a country"),
     ("subscriptions", "", "the countries you follow"),
@@ -76,6 +78,15 @@ async def country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _reply(update, "That button is out of date; try /country again.")
         return
     await _send_country(update, context, found)
+
+
+async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    since = (date.today() - timedelta(days=7)).isoformat()
+    rows = _store(context).country_counts(since)
+    counts = [(countries.country(code), n) for code, n, _ in rows]
+    counts = [(c, n) for c, n in counts if n]
+    keyboard = render.countries_keyboard([c for c, _ in counts[:24]]) if counts else None
+    await _reply(update, render.country_counts(counts, "this week"), reply_markup=keyboard)
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

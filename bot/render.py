@@ -133,6 +133,14 @@ def countries_keyboard(countries: Sequence[Country], per_row: int = 3) -> Inline
     return InlineKeyboardMarkup(rows)
 
 
+def country_counts(counts: Sequence[tuple[Country, int]], period: str) -> str:
+    """Countries with their number of articles, as a list that fits one message."""
+    if not counts:
+        return f"No news {esc(period)} yet."
+    lines = [f"{flag(c.code)} {esc(c.name)} — {n}" for c, n in counts]
+    return split_messages(lines, header=f"<b>Countries with news {esc(period)}</b>")[0]
+
+
 def subscriptions_list(countries: Sequence[Country]) -> str:
     if not countries:
         return "You have no subscriptions. Add one with /subscribe Iran."

@@ -243,13 +243,23 @@ class Store:
         ).fetchall()
         return [_article(r) for r in rows]
 
-    def country_counts(self) -> list[tuple[str, int, int]]:
-        """(code, primary articles, all articles) for every tagged country, busiest first."""
+    def country_counts(self, since: str | None = None) -> list[tuple[str, int, int]]:
+        """(code, primary articles, all articles) per tagged country, busiest first.
+
+        `since` (an ISO date) keeps articles published on or after it; an undated article
+        counts by the day it was ingested, so news with no date is not hidden.
+        """
+        where, params = "", []
+        if since:
+            where = "WHERE COALESCE(a.published, substr(a.ingested_at, 1, 10)) >= ?"
+            params = [since]
         rows = self.db.execute(
-            """
-            SELECT code, SUM(is_primary), COUNT(*) FROM article_countries
-            GROUP BY code ORDER BY SUM(is_primary) DESC, COUNT(*) DESC, code
-            """
+            f"""
+            SELECT c.code, SUM(c.is_primary), COUNT(*) FROM article_countries c
+            JOIN articles a ON a.id = c.article_id {where}
+            GROUP BY c.code ORDER BY SUM(c.is_primary) DESC, COUNT(*) DESC, c.code
+            """,
+            params,
         ).fetchall()
         return [(code, int(primary), int(total)) for code, primary, total in rows]
 

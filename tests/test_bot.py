@@ -134,3 +134,11 @@ async def test_country_names_in_aliases(bot):
 
 async def test_command_menu_is_registered(bot):
     assert [c["command"] for c in bot.bot_commands()][:3] == ["start", "help", "country"]
+
+
+async def test_countries_lists_this_weeks_news_with_counts(bot):
+    # The seeds are dated 2024 or undated; undated ones count by their ingest day (today).
+    [reply] = await say(bot, "/countries")
+    assert "Countries with news this week" in reply.text
+    assert "Iran — 2" in reply.text  # seeds 002 and 003 have no date
+    assert "country:IR" in [b["callback_data"] for b in reply.buttons]

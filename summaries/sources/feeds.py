@@ -1,0 +1,167 @@
+"""RSS (0.9x/1.0/2.0) and Atom feeds -> RawItems, with the linked page's text when possible.
+
+Feeds often carry only a teaser, so each entry's page is fetched and its main text
+extracted; when that fails the feed's own content is used instead. One bad entry never
+loses the others: its problem is recorded in `FeedResult.errors`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from summaries.sources.extract import extract_page, html_to_text
+from summaries.sources.http import Fetcher, FetchError
+from summaries.sources.items import RawItem
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """Validators saved from the previous poll, sent back for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class FeedResult:
+    """One poll of a feed; on `not_modified` there are no items and the old state stays."""
+
+    items: list[RawItem] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def state(self) -> FeedState:
+        """What to pass as `state` next time."""
+        return FeedState(self.etag, self.last_modified)
+
+
+def read_feed(
+    fetcher: Fetcher,
+    url: str,
+    state: FeedState | None = None,
+    *,
+    fetch_pages: bool = True,
+    source_id: str | None = None,
+) -> FeedResult:
+    """Poll `url` and return its entries; FetchError when the feed itself is unusable."""
+    state = state or FeedState()
+    response = fetcher.fetch(url, etag=state.etag, last_modified=state.last_modified)
+    if response.not_modified:
+        return FeedResult(
+            etag=response.etag or state.etag,
+            last_modified=response.last_modified or state.last_modified,
+            not_modified=True,
+        )
+    parsed = parse_feed_bytes(response.body, response.content_type, response.final_url or url)
+    result = FeedResult(etag=response.etag, last_modified=response.last_modified)
+    for index, entry in enumerate(parsed.entries, start=1):
+        try:
+            item = entry_item(fetcher, entry, source_id or url, fetch_pages, result.errors)
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the rest
+            result.errors.append(f"entry {index}: {exc}")
+            continue
+        if item is None:
+            result.errors.append(f"entry {index} ({_label(entry)}): no text in page or feed")
+        else:
+            result.items.append(item)
+    return result
+
+
+def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
+    """feedparser's view of the bytes; FetchError "not a feed" when it is not a usable feed."""
+    headers = {"content-type": content_type} if content_type else {}
+    parsed = feedparser.parse(body, response_headers=headers)
+    if parsed.entries:
+        return parsed
+    if parsed.get("bozo") or not parsed.get("version"):
+        reason = parsed.get("bozo_exception") or "no RSS or Atom content found"
+        if _looks_like_html(body):
+            reason = "got an HTML page (is this the site's home page rather than its feed?)"
+        raise FetchError(f"not a feed: {url}: {_short(str(reason))}")
+    return parsed
+
+
+def entry_item(
+    fetcher: Fetcher, entry: Any, source_id: str, fetch_pages: bool, errors: list[str]
+) -> RawItem | None:
+    """One entry as a RawItem: page text when it can be had, otherwise the feed's text."""
+    link = _clean(entry.get("link"))
+    published = entry_published(entry)
+    title = _clean(html_to_text(entry.get("title", ""))) if entry.get("title") else None
+    author = _clean(entry.get("author"))
+    page = None
+    if link and fetch_pages:
+        try:
+            page = extract_page(fetcher.fetch(link).text(), link)
+        except FetchError as exc:
+            errors.append(f"{link}: {exc} (used the feed's own text)")
+        else:
+            if page is None:
+                errors.append(f"{link}: no article text on the page (used the feed's own text)")
+    if page is not None:
+        date_source = "feed" if published else ("page-meta" if page.published else None)
+        return RawItem(
+            title=title or page.title,
+            text=page.text,
+            url=link,
+            published=published or page.published,
+            date_source=date_source,
+            author=author or page.author,
+            source_id=source_id,
+        )
+    text = entry_text(entry)
+    if not text:
+        return None
+    return RawItem(
+        title=title,
+        text=text,
+        url=link,
+        published=published,
+        date_source="feed" if published else None,
+        author=author,
+        source_id=source_id,
+    )
+
+
+def entry_text(entry: Any) -> str:
+    """The longest text the feed itself gives for an entry (full content beats summary)."""
+    candidates = [c.get("value", "") for c in entry.get("content", []) or []]
+    candidates.append(entry.get("summary", "") or "")
+    texts = [html_to_text(c) for c in candidates if c]
+    return max(texts, key=len, default="")
+
+
+def entry_published(entry: Any) -> datetime | None:
+    """Published (or else updated) time in UTC; None when the feed gives none."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if isinstance(value, time.struct_time):
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    return None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:2048].lower()
+    return b"<html" in head or b"<!doctype html" in head
+
+
+def _label(entry: Any) -> str:
+    return _clean(entry.get("link")) or _clean(entry.get("title")) or "untitled"
+
+
+def _clean(value: object) -> str | None:
+    text = value.strip() if isinstance(value, str) else ""
+    return text or None
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
