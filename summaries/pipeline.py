@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from summaries import clean as cleaning
-from summaries import countries, dates
+from summaries import countries, dates, dedup
 from summaries.store import ArticleRecord, CountryRef, Store
 from summaries.summarize import summarize
 
@@ -211,6 +211,12 @@ def ingest_text(
     known = store.add_location(content_hash(article.text), source, locator)
     if known is not None:
         return "duplicate", known
+    minhash = dedup.signature(article.text)
+    near = store.near_duplicate(minhash) if minhash is not None else None
+    if near is not None:
+        store.add_source(near, source, locator)
+        return "duplicate", near
     record = analyse(article, raw, source=source, locator=locator, sentences=sentences)
+    record.minhash = minhash
     article_id, is_new = store.add_article(record)
     return ("new" if is_new else "duplicate"), article_id

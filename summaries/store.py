@@ -19,8 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
+from datasketch import MinHash
 
-SCHEMA_VERSION = 1
+from summaries import dedup
+
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class ArticleRecord:
     source: str
     locator: str
     countries: list[CountryRef] = field(default_factory=list)
+    minhash: MinHash | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Store:
         conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA foreign_keys = ON")
+        self._near: dedup.NearDuplicateIndex | None = None
         if str(self.path) != ":memory:":
             self.db.enable_wal()
             # In WAL mode NORMAL never corrupts the file; a power cut can only drop the last
@@ -121,6 +126,8 @@ class Store:
         with self.db.atomic():
             if version < 1:
                 self._create_v1()
+            if version < 2:
+                self._migrate_v2()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -159,6 +166,17 @@ class Store:
         )
         self.db["articles"].enable_fts(["title", "text"], create_triggers=True)
 
+    def _migrate_v2(self) -> None:
+        """v2: a MinHash signature per article for near-duplicate detection (backfilled)."""
+        self.db.execute("ALTER TABLE articles ADD COLUMN minhash BLOB")
+        for article_id, text in self.db.execute("SELECT id, text FROM articles").fetchall():
+            minhash = dedup.signature(text)
+            if minhash is not None:
+                self.db.execute(
+                    "UPDATE articles SET minhash = ? WHERE id = ?",
+                    [dedup.to_bytes(minhash), article_id],
+                )
+
     # -- articles -------------------------------------------------------------------------
 
     def add_article(self, record: ArticleRecord) -> tuple[int, bool]:
@@ -185,6 +203,7 @@ class Store:
                             "published": record.published,
                             "date_source": record.date_source,
                             "ingested_at": now,
+                            "minhash": dedup.to_bytes(record.minhash) if record.minhash else None,
                         }
                     )
                     .last_pk
@@ -196,12 +215,36 @@ class Store:
                 )
             else:
                 article_id = row[0]
-            self.db.execute(
-                "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at) "
-                "VALUES (?, ?, ?, ?)",
-                [article_id, record.source, record.locator, now],
-            )
+            self._add_source(article_id, record.source, record.locator)
+        if is_new and record.minhash is not None and self._near is not None:
+            self._near.add(int(article_id), record.minhash)
         return int(article_id), is_new
+
+    def near_duplicate(self, minhash: MinHash) -> int | None:
+        """The stored article this signature nearly copies, if any."""
+        return self._near_index().find(minhash)
+
+    def _near_index(self) -> dedup.NearDuplicateIndex:
+        """Built from the stored signatures on first use, then kept up to date in memory."""
+        if self._near is None:
+            index = dedup.NearDuplicateIndex()
+            rows = self.db.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
+            for article_id, blob in rows:
+                index.add(article_id, dedup.from_bytes(blob))
+            self._near = index
+        return self._near
+
+    def _add_source(self, article_id: int, source: str, locator: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at) "
+            "VALUES (?, ?, ?, ?)",
+            [article_id, source, locator, _now()],
+        )
+
+    def add_source(self, article_id: int, source: str, locator: str) -> None:
+        """Record another place where a stored article (say, a near-copy) was seen."""
+        with self.db.atomic():
+            self._add_source(article_id, source, locator)
 
     def batch(self) -> AbstractContextManager[sqlite_utils.Database]:
         """One transaction around many writes: bulk ingest commits once per batch.
@@ -219,11 +262,7 @@ class Store:
             ).fetchone()
             if row is None:
                 return None
-            self.db.execute(
-                "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at) "
-                "VALUES (?, ?, ?, ?)",
-                [row[0], source, locator, _now()],
-            )
+            self._add_source(row[0], source, locator)
         return int(row[0])
 
     def article_count(self) -> int:

@@ -51,8 +51,12 @@ def read_feed(
     *,
     fetch_pages: bool = True,
     source_id: str | None = None,
+    max_entries: int | None = None,
 ) -> FeedResult:
-    """Poll `url` and return its entries; FetchError when the feed itself is unusable."""
+    """Poll `url` and return its entries; FetchError when the feed itself is unusable.
+
+    `max_entries` bounds how many entries (and so page fetches) one poll may cost.
+    """
     state = state or FeedState()
     response = fetcher.fetch(url, etag=state.etag, last_modified=state.last_modified)
     if response.not_modified:
@@ -63,7 +67,7 @@ def read_feed(
         )
     parsed = parse_feed_bytes(response.body, response.content_type, response.final_url or url)
     result = FeedResult(etag=response.etag, last_modified=response.last_modified)
-    for index, entry in enumerate(parsed.entries, start=1):
+    for index, entry in enumerate(parsed.entries[:max_entries], start=1):
         try:
             item = entry_item(fetcher, entry, source_id or url, fetch_pages, result.errors)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the rest

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import time
 from dataclasses import dataclass, field
 from email.message import Message
 
@@ -98,11 +99,13 @@ class Fetcher:
         read_timeout: float = 20.0,
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_redirects: int = 5,
+        total_timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.read_timeout = read_timeout
         self.connect_timeout = connect_timeout
         self.max_bytes = max_bytes
+        self.total_timeout = total_timeout
         self._client = httpx.Client(
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             follow_redirects=True,
@@ -167,7 +170,10 @@ class Fetcher:
             raise FetchError(f"response larger than {self.max_bytes} bytes")
         chunks: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + self.total_timeout
         for chunk in resp.iter_bytes():
+            if time.monotonic() > deadline:  # a trickling server must not hold us forever
+                raise FetchError(f"timed out after {_secs(self.total_timeout)}s")
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(f"response larger than {self.max_bytes} bytes")

@@ -1,0 +1,76 @@
+"""Near-duplicates: a story republished with small edits is one article with two sources."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from summaries import dedup
+from summaries.pipeline import ingest_paths
+from summaries.store import SCHEMA_VERSION, Store
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_003 = SEEDS / "003_9f240db0f8538bcd.txt"
+
+
+def republished(text: str) -> str:
+    """What another outlet does to a wire story: new headline, a tweak, its own sign-off."""
+    edited = text.replace("World Leaders, Int’l Bodies Send", "Leaders Send")
+    edited = edited.replace("deadly terrorist attack", "deadly terror attack")
+    return edited + "\n\nReporting by our correspondent; editing by the desk.\n"
+
+
+def test_signature_separates_reposts_from_other_stories():
+    original = SEED_003.read_text()
+    other = (SEEDS / "002_ab3423500176ee8b.txt").read_text()
+    a, b, c = (dedup.signature(t) for t in (original, republished(original), other))
+    assert a.jaccard(b) >= dedup.THRESHOLD
+    assert a.jaccard(c) < 0.2
+    assert dedup.signature("Too short to judge.") is None
+
+
+def test_signature_survives_storage():
+    minhash = dedup.signature(SEED_003.read_text())
+    assert dedup.from_bytes(dedup.to_bytes(minhash)).jaccard(minhash) == 1.0
+
+
+def test_republished_story_is_one_article_with_two_sources(tmp_path):
+    copy = tmp_path / "other-outlet.txt"
+    copy.write_text(republished(SEED_003.read_text()))
+    with Store(tmp_path / "d.db") as store:
+        report = ingest_paths(store, [SEEDS, copy])
+        assert store.article_count() == 5
+        [outcome] = [o for o in report.outcomes if o.path == str(copy)]
+        assert outcome.status == "duplicate"
+        sources = store.db.execute(
+            "SELECT COUNT(*) FROM article_sources WHERE article_id = ?", [outcome.article_id]
+        ).fetchone()[0]
+        assert sources == 2
+
+
+def test_near_duplicates_are_found_after_reopening_the_store(tmp_path):
+    path = tmp_path / "d.db"
+    with Store(path) as store:
+        ingest_paths(store, [SEED_003])
+    copy = tmp_path / "copy.txt"
+    copy.write_text(republished(SEED_003.read_text()))
+    with Store(path) as store:
+        [outcome] = ingest_paths(store, [copy]).outcomes
+        assert outcome.status == "duplicate" and store.article_count() == 1
+
+
+def test_version_1_database_is_migrated_and_backfilled(tmp_path):
+    path = tmp_path / "v1.db"
+    with Store(path) as store:
+        ingest_paths(store, [SEED_003])
+    conn = sqlite3.connect(path)  # turn it back into a v1 file: no signature column
+    conn.execute("ALTER TABLE articles DROP COLUMN minhash")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.db.execute("SELECT minhash IS NOT NULL FROM articles").fetchone()[0] == 1
+        copy = tmp_path / "copy.txt"
+        copy.write_text(republished(SEED_003.read_text()))
+        assert ingest_paths(store, [copy]).outcomes[0].status == "duplicate"

@@ -1,0 +1,376 @@
+"""Fetching side of ingestion against a real HTTP server on 127.0.0.1.
+
+The server serves the invented fixtures in tests/data/feeds/ (with `{{BASE}}` replaced by
+its address), honours conditional GET, and has misbehaving endpoints: slow, huge,
+redirect loops and error statuses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from summaries.pipeline import SkipFile
+from summaries.sources.extract import html_to_text
+from summaries.sources.feeds import FeedState, read_feed
+from summaries.sources.folder import load_folder_file, read_folder_file
+from summaries.sources.http import USER_AGENT, Fetcher, FetchError, decode_body
+from summaries.sources.opml import OpmlError, parse_opml, to_opml
+
+DATA = Path(__file__).parent / "data" / "feeds"
+LAST_MODIFIED = "Tue, 05 Mar 2024 10:00:00 GMT"
+CONTENT_TYPES = {
+    "rss2.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml",
+    "rss1.rdf": "application/rdf+xml",
+    "latin1.html": "text/html; charset=iso-8859-1",
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Fixtures under /feeds/ and /articles/, plus misbehaving endpoints (see do_GET)."""
+
+    protocol_version = "HTTP/1.1"
+    seen: list[dict[str, str]] = []
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        """Keep test output quiet."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        type(self).seen.append({"path": self.path, **dict(self.headers.items())})
+        path = self.path
+        try:
+            if path.startswith(("/feeds/", "/articles/")):
+                self._fixture(path)
+            elif path.startswith("/status/"):
+                self._send(int(path.rsplit("/", 1)[1]), b"error page")
+            elif path == "/slow":
+                time.sleep(1.5)
+                self._send(200, b"too late")
+            elif path == "/trickle":
+                self._trickle()
+            elif path == "/big":
+                self._big(declare=False)
+            elif path == "/big-declared":
+                self._big(declare=True)
+            elif path.startswith("/loop/"):
+                self._redirect(f"/loop/{int(path.rsplit('/', 1)[1]) + 1}")
+            elif path == "/to-summit":
+                self._redirect("/articles/summit.html")
+            elif path == "/ua":
+                self._send(200, self.headers.get("User-Agent", "").encode())
+            else:
+                self._send(404, b"not found")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _fixture(self, path: str) -> None:
+        file = DATA / path.lstrip("/").removeprefix("feeds/")
+        if not file.is_file():
+            self._send(404, b"not found")
+            return
+        base = f"http://{self.headers['Host']}".encode()
+        body = file.read_bytes().replace(b"{{BASE}}", base)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag or (
+            "If-None-Match" not in self.headers
+            and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+        ):
+            self._send(304, b"", {"ETag": etag, "Last-Modified": LAST_MODIFIED})
+            return
+        ctype = CONTENT_TYPES.get(file.name, "text/html" if file.suffix == ".html" else "text/xml")
+        headers = {"Content-Type": ctype, "ETag": etag, "Last-Modified": LAST_MODIFIED}
+        self._send(200, body, headers)
+
+    def _big(self, declare: bool) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        if declare:
+            self.send_header("Content-Length", str(10_000_000))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        for _ in range(20):
+            self.wfile.write(b"<p>" + b"x" * 10_000 + b"</p>")
+
+    def _trickle(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "100")
+        self.end_headers()
+        for _ in range(10):
+            self.wfile.write(b"x" * 10)
+            self.wfile.flush()
+            time.sleep(0.2)
+
+    def _redirect(self, target: str) -> None:
+        self._send(302, b"", {"Location": target})
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if status != 304:
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    """A threaded HTTP server on a free loopback port; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(connect_timeout=2, read_timeout=2, max_bytes=100_000) as f:
+        yield f
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def test_rss2_entries_use_page_text_and_fall_back_to_feed_text(fetcher: Fetcher, base: str):
+    result = read_feed(fetcher, f"{base}/feeds/rss2.xml")
+    assert [i.title for i in result.items] == [
+        "Foreign ministers agree on a roadmap for the Caspian water talks",
+        "Ambassador presents credentials",
+        "Consular notice: holiday closure",
+        "Archived statement on the border commission",
+    ]
+    summit, empty, no_link, missing = result.items
+    assert "six-month roadmap" in summit.text and "All rights reserved" not in summit.text
+    assert summit.published == datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
+    assert summit.date_source == "feed" and summit.author == "Press Office"
+    assert summit.source_id == f"{base}/feeds/rss2.xml"
+    assert empty.text.startswith("The new ambassador of Valdoria") and "<p>" not in empty.text
+    assert "She pledged to deepen trade ties." in empty.text
+    assert missing.text == "The joint border commission will reconvene in April."
+    assert len(result.errors) == 2
+    assert any("no article text" in e and "empty.html" in e for e in result.errors)
+    assert any("HTTP 404 Not Found" in e for e in result.errors)
+
+
+def test_entry_without_link_or_date_keeps_feed_text_and_no_date(fetcher: Fetcher, base: str):
+    item = read_feed(fetcher, f"{base}/feeds/rss2.xml").items[2]
+    assert item.url is None
+    assert item.published is None and item.date_source is None
+    assert item.text.startswith("The consular section will be closed on Friday")
+
+
+def test_atom_with_page_extraction_and_non_utf8_page(fetcher: Fetcher, base: str):
+    result = read_feed(fetcher, f"{base}/feeds/atom.xml")
+    assert result.errors == []
+    treaty, minsk = result.items
+    assert "protected maritime corridors" in treaty.text
+    assert treaty.published == datetime(2024, 3, 8, 15, 15, tzinfo=UTC)
+    assert treaty.author == "Mission Spokesperson"
+    assert treaty.url == f"{base}/articles/treaty.html"
+    assert "Министры иностранных дел трёх государств" in minsk.text
+    assert minsk.published == datetime(2024, 3, 7, 9, 0, tzinfo=UTC)
+
+
+def test_rss1_without_fetching_pages(fetcher: Fetcher, base: str):
+    result = read_feed(fetcher, f"{base}/feeds/rss1.rdf", fetch_pages=False)
+    (item,) = result.items
+    assert item.text == "A trade delegation of forty firms visited the embassy."
+    assert item.published == datetime(2024, 2, 28, 16, 0, tzinfo=UTC)
+
+
+def test_rss091_latin1_feed_and_max_entries(fetcher: Fetcher, base: str):
+    result = read_feed(fetcher, f"{base}/feeds/rss091.xml", max_entries=1)
+    (item,) = result.items
+    assert item.title == "Réouverture du consulat"
+    assert "coopération régionale" in item.text
+    assert item.published is None
+    assert len(read_feed(fetcher, f"{base}/feeds/rss2.xml", max_entries=1).items) == 1
+
+
+def test_conditional_get_returns_not_modified(fetcher: Fetcher, base: str):
+    url = f"{base}/feeds/atom.xml"
+    first = read_feed(fetcher, url, fetch_pages=False)
+    assert first.etag and first.last_modified == LAST_MODIFIED and not first.not_modified
+    second = read_feed(fetcher, url, first.state)
+    assert second.not_modified and second.items == [] and second.etag == first.etag
+    by_date = read_feed(fetcher, url, FeedState(last_modified=LAST_MODIFIED))
+    assert by_date.not_modified
+    sent = [h for h in _Handler.seen if h["path"] == "/feeds/atom.xml"][-2]
+    assert sent["If-None-Match"] == first.etag
+
+
+def test_malformed_xml_is_not_a_feed(fetcher: Fetcher, base: str):
+    with pytest.raises(FetchError, match=r"^not a feed: "):
+        read_feed(fetcher, f"{base}/feeds/malformed.xml")
+
+
+def test_html_page_is_not_a_feed(fetcher: Fetcher, base: str):
+    with pytest.raises(FetchError, match=r"not a feed: .*HTML page"):
+        read_feed(fetcher, f"{base}/feeds/not_a_feed.html")
+
+
+def test_feed_404_is_an_error(fetcher: Fetcher, base: str):
+    with pytest.raises(FetchError, match=r"^HTTP 404 Not Found$"):
+        read_feed(fetcher, f"{base}/feeds/nope.xml")
+
+
+# --- http --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/big", "/big-declared"])
+def test_response_over_the_cap(fetcher: Fetcher, base: str, path: str):
+    with pytest.raises(FetchError, match=r"^response larger than 100000 bytes$"):
+        fetcher.fetch(base + path)
+
+
+def test_slow_server_times_out(base: str):
+    with Fetcher(read_timeout=0.5) as fetcher:
+        start = time.monotonic()
+        with pytest.raises(FetchError, match=r"^timed out after 0.5s$"):
+            fetcher.fetch(f"{base}/slow")
+        assert time.monotonic() - start < 1.4
+
+
+def test_trickling_server_hits_the_total_timeout(base: str):
+    with (
+        Fetcher(read_timeout=1, total_timeout=0.5) as fetcher,
+        pytest.raises(FetchError, match=r"^timed out after 0.5s$"),
+    ):
+        fetcher.fetch(f"{base}/trickle")
+
+
+def test_redirect_loop_and_followed_redirect(fetcher: Fetcher, base: str):
+    with pytest.raises(FetchError, match=r"^too many redirects$"):
+        fetcher.fetch(f"{base}/loop/0")
+    response = fetcher.fetch(f"{base}/to-summit")
+    assert response.status == 200 and response.final_url == f"{base}/articles/summit.html"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"), [(404, "HTTP 404 Not Found"), (500, "HTTP 500 Internal Server Error")]
+)
+def test_http_errors(fetcher: Fetcher, base: str, code: int, message: str):
+    with pytest.raises(FetchError) as info:
+        fetcher.fetch(f"{base}/status/{code}")
+    assert str(info.value) == message and info.value.status == code
+
+
+def test_connection_refused(fetcher: Fetcher):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(FetchError, match=r"^connection refused$"):
+        fetcher.fetch(f"http://127.0.0.1:{port}/")
+
+
+def test_user_agent(fetcher: Fetcher, base: str):
+    assert fetcher.fetch(f"{base}/ua").body.decode() == USER_AGENT
+
+
+def test_charset_from_meta_and_from_header(fetcher: Fetcher, base: str):
+    ru = fetcher.fetch(f"{base}/articles/cp1251.html")
+    assert "charset" not in ru.content_type
+    assert "Совещание министров иностранных дел в Минске" in ru.text()
+    fr = fetcher.fetch(f"{base}/articles/latin1.html")
+    assert "Déclaration conjointe sur la coopération régionale" in fr.text()
+
+
+def test_decode_body_prefers_header_and_survives_unknown_charset():
+    body = '<meta charset="utf-8"><p>Genève</p>'.encode("iso-8859-1")
+    assert "Genève" in decode_body(body, "text/html; charset=ISO-8859-1")
+    assert "<p>" in decode_body(b'<meta charset="no-such-codec"><p>x</p>')
+
+
+def test_html_to_text_keeps_paragraphs_and_drops_scripts():
+    text = html_to_text("<p>One &amp; two</p><script>x()</script><p>Three\nfour</p>")
+    assert text == "One & two\n\nThree four"
+
+
+# --- opml --------------------------------------------------------------------------------
+
+
+def test_parse_opml_nested_and_round_trip():
+    feeds = parse_opml((DATA / "feeds.opml").read_text(encoding="utf-8"))
+    assert feeds == [
+        ("Northbridge Foreign Ministry", "https://mfa.northbridge.example/rss.xml"),
+        ("Valdoria UN Mission", "https://un.valdoria.example/atom.xml"),
+        ("Eastmarch Embassy", "https://embassy.eastmarch.example/rss1.rdf"),
+    ]
+    assert parse_opml(to_opml(feeds)) == feeds
+    assert parse_opml(to_opml([("A & B <news>", "https://x.example/?a=1&b=2")])) == [
+        ("A & B <news>", "https://x.example/?a=1&b=2")
+    ]
+
+
+def test_opml_rejects_entities_and_non_opml():
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;">]><opml><body>'
+        '<outline text="&lol2;" xmlUrl="https://x.example/"/></body></opml>'
+    )
+    with pytest.raises(OpmlError, match="DOCTYPE"):
+        parse_opml(laughs)
+    with pytest.raises(OpmlError, match="not OPML"):
+        parse_opml("<rss/>")
+    with pytest.raises(OpmlError, match="not valid"):
+        parse_opml("<opml><body>")
+
+
+# --- folder ------------------------------------------------------------------------------
+
+
+def test_folder_html_files(tmp_path: Path):
+    for name in ("summit.html", "cp1251.html"):
+        shutil.copy(DATA / "articles" / name, tmp_path / name)
+    (summit,) = read_folder_file(tmp_path / "summit.html")
+    assert "six-month roadmap" in summit.text and summit.author == "Irena Kovalenko"
+    assert summit.published == datetime(2024, 3, 5, tzinfo=UTC)
+    assert summit.date_source == "page-meta"
+    (ru,) = read_folder_file(tmp_path / "cp1251.html")
+    assert "рабочую группу" in ru.text
+    shutil.copy(DATA / "articles" / "empty.html", tmp_path / "empty.html")
+    with pytest.raises(SkipFile, match="no article text"):
+        read_folder_file(tmp_path / "empty.html")
+
+
+def test_folder_json_and_jsonl_skip_bad_records(tmp_path: Path):
+    good = {
+        "title": "Talks resume",
+        "text": "Negotiators resumed talks in Oslo.",
+        "url": "https://news.example/oslo",
+        "date": "2024-03-01T12:00:00+02:00",
+    }
+    (tmp_path / "a.json").write_text(json.dumps({"items": [good, {"title": "no text"}, 3]}))
+    result = load_folder_file(tmp_path / "a.json")
+    (item,) = result.items
+    assert item.published == datetime(2024, 3, 1, 10, 0, tzinfo=UTC) and item.url == good["url"]
+    assert result.skipped == [
+        "record 2: missing or empty 'text'",
+        "record 3: expected an object, got int",
+    ]
+    lines = [json.dumps(good), "{broken", json.dumps({**good, "date": "last Tuesday"}), ""]
+    (tmp_path / "b.jsonl").write_text("\n".join(lines))
+    result = load_folder_file(tmp_path / "b.jsonl")
+    assert len(result.items) == 1
+    assert result.skipped[0].startswith("line 2: invalid JSON")
+    assert result.skipped[1].startswith("line 3: unreadable date 'last Tuesday'")
+    (tmp_path / "c.json").write_text("{not json")
+    with pytest.raises(SkipFile, match="invalid JSON"):
+        read_folder_file(tmp_path / "c.json")
