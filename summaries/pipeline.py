@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
 from summaries import clean as cleaning
 from summaries import countries, dates, dedup
+from summaries.sources.items import RawItem
 from summaries.store import ArticleRecord, CountryRef, Store
 from summaries.summarize import summarize
 
-ARTICLE_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt",)
+ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, ".html", ".htm", ".json", ".jsonl")
 # Articles committed per transaction: large enough to amortise the commit, small enough
 # that an interrupted ingest loses little work (a re-run redoes only the open batch).
 BATCH_SIZE = 100
@@ -53,14 +55,6 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "skipped"]
 
 
-def prepare(raw: str, *, source: str, locator: str, sentences: int = 3) -> ArticleRecord:
-    """Run every stage on one article's raw text and return the record to store.
-
-    Raises SkipFile when nothing of the text survives cleaning.
-    """
-    return analyse(clean_article(raw), raw, source=source, locator=locator, sentences=sentences)
-
-
 def clean_article(raw: str) -> cleaning.CleanArticle:
     """The cleaned article; SkipFile when nothing of the text survives cleaning."""
     article = cleaning.clean(raw)
@@ -70,14 +64,18 @@ def clean_article(raw: str) -> cleaning.CleanArticle:
 
 
 def analyse(
-    article: cleaning.CleanArticle, raw: str, *, source: str, locator: str, sentences: int = 3
+    article: cleaning.CleanArticle,
+    found: dates.FoundDate | None,
+    *,
+    source: str,
+    locator: str,
+    sentences: int = 3,
 ) -> ArticleRecord:
-    """Date, tag and summarise a cleaned article: the costly stages, run once per story.
+    """Tag and summarise a cleaned, dated article: the costly stages, run once per story.
 
     `sentences=0` skips the summary (benchmarks measure the other stages alone).
     """
     body = article.text
-    found = dates.find_date(raw)
     tags = countries.tag(article.title, body)
     return ArticleRecord(
         content_hash=content_hash(body),
@@ -170,12 +168,12 @@ def ingest_files(
     for chunk in chunks(files, BATCH_SIZE):
         with store.batch():
             for path, problem in chunk:
-                outcome = _ingest_file(
+                outcomes = _ingest_file(
                     store, path, problem, max_bytes=max_bytes, sentences=sentences
                 )
-                report.outcomes.append(outcome)
+                report.outcomes.extend(outcomes)
                 if progress:
-                    progress(outcome)
+                    progress(outcomes[-1])
     return report
 
 
@@ -188,25 +186,81 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def _ingest_file(
     store: Store, path: Path, problem: str | None, *, max_bytes: int, sentences: int
-) -> FileOutcome:
+) -> list[FileOutcome]:
+    """Outcomes for one file: one per article it holds (a .jsonl may hold many)."""
     name = str(path)
+    locator = str(path.resolve())
     try:
         if problem:
             raise SkipFile(problem)
-        raw = read_article_file(path, max_bytes)
-        status, article_id = ingest_text(
-            store, raw, source="folder", locator=str(path.resolve()), sentences=sentences
-        )
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            raw = read_article_file(path, max_bytes)
+            status, article_id = ingest_text(
+                store, raw, source="folder", locator=locator, sentences=sentences
+            )
+            return [FileOutcome(name, status, article_id=article_id)]
+        return _ingest_items_file(store, path, max_bytes=max_bytes, sentences=sentences)
     except SkipFile as exc:
-        return FileOutcome(name, "skipped", str(exc))
-    return FileOutcome(name, status, article_id=article_id)
+        return [FileOutcome(name, "skipped", str(exc))]
+
+
+def _ingest_items_file(
+    store: Store, path: Path, *, max_bytes: int, sentences: int
+) -> list[FileOutcome]:
+    """A saved page or a JSON file of records; a bad record is skipped, the rest kept."""
+    from summaries.sources.folder import load_folder_file  # it imports SkipFile from here
+
+    loaded = load_folder_file(path, max_bytes=max_bytes)
+    outcomes = [FileOutcome(str(path), "skipped", reason) for reason in loaded.skipped]
+    for n, item in enumerate(loaded.items, start=1):
+        label = str(path) if len(loaded.items) == 1 else f"{path}#{n}"
+        try:
+            status, article_id = ingest_item(
+                store, item, locator=item.url or label, sentences=sentences
+            )
+        except SkipFile as exc:
+            outcomes.append(FileOutcome(label, "skipped", str(exc)))
+            continue
+        outcomes.append(FileOutcome(label, status, article_id=article_id))
+    return outcomes
+
+
+def ingest_item(
+    store: Store, item: RawItem, *, locator: str | None = None, sentences: int = 3
+) -> tuple[str, int]:
+    """Store one fetched story (feed entry, page, JSON record) like a text file.
+
+    The source's own title and date win over what cleaning finds in the text: a feed's
+    date is metadata, a dateline in the text is a guess.
+    """
+    found = None
+    if item.published is not None:
+        found = dates.FoundDate(item.published.date(), item.date_source or "source")
+    return ingest_text(
+        store,
+        item.text,
+        source=item.source_id,
+        locator=locator or item.url or item.source_id,
+        sentences=sentences,
+        title=item.title,
+        found=found,
+    )
 
 
 def ingest_text(
-    store: Store, raw: str, *, source: str, locator: str, sentences: int = 3
+    store: Store,
+    raw: str,
+    *,
+    source: str,
+    locator: str,
+    sentences: int = 3,
+    title: str | None = None,
+    found: dates.FoundDate | None = None,
 ) -> tuple[str, int]:
     """Store one article's raw text: ("new" | "duplicate", article id); SkipFile if empty."""
     article = clean_article(raw)
+    if title:
+        article = replace(article, title=title)
     # A story already stored only gains this location: no need to tag or summarise it again.
     known = store.add_location(content_hash(article.text), source, locator)
     if known is not None:
@@ -216,7 +270,8 @@ def ingest_text(
     if near is not None:
         store.add_source(near, source, locator)
         return "duplicate", near
-    record = analyse(article, raw, source=source, locator=locator, sentences=sentences)
+    found = found or dates.find_date(raw)
+    record = analyse(article, found, source=source, locator=locator, sentences=sentences)
     record.minhash = minhash
     article_id, is_new = store.add_article(record)
     return ("new" if is_new else "duplicate"), article_id

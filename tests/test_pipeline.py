@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -103,3 +104,29 @@ def test_explicit_file_of_another_kind_is_skipped(store, tmp_path):
 def test_content_hash_ignores_case_and_white_space():
     assert content_hash("Iran  said\nso.") == content_hash("iran said so.")
     assert content_hash("Iran said so.") != content_hash("Iraq said so.")
+
+
+def test_jsonl_and_html_files_are_ingested_record_by_record(store, tmp_path):
+    seed = (SEEDS / "001_f57659c64b4d332f.txt").read_text()
+    other = (SEEDS / "004_d33951d0d46d772f.txt").read_text().split("\n", 1)[1]
+    records = [
+        {
+            "title": "Iran and Japan talk",
+            "text": seed,
+            "url": "https://example.org/1",
+            "date": "2024-04-16",
+        },
+        {"title": "no text"},
+        {"title": "Iran and Iraq talk", "text": other, "url": "https://example.org/2"},
+    ]
+    (tmp_path / "news.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    page = "<html><head><title>Iran and France</title></head><body><article><p>{}</p>"
+    page += "</article></body></html>"
+    body = (SEEDS / "000_33ee9337c4e6a518.txt").read_text().split(" ", 3)[3]
+    (tmp_path / "page.html").write_text(page.format(body))
+    report = ingest_paths(store, [tmp_path])
+    assert report.count("new") == 3, report.outcomes
+    assert len(report.skipped) == 1 and "text" in report.skipped[0].reason
+    [japan] = store.search("Kamikawa")
+    assert japan.title == "Iran and Japan talk" and japan.published == "2024-04-16"
+    assert store.articles_about("IQ")
