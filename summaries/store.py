@@ -23,7 +23,7 @@ from datasketch import MinHash
 
 from summaries import dedup
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,8 @@ class Store:
                 self._create_v1()
             if version < 2:
                 self._migrate_v2()
+            if version < 3:
+                self._migrate_v3()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -176,6 +178,28 @@ class Store:
                     "UPDATE articles SET minhash = ? WHERE id = ?",
                     [dedup.to_bytes(minhash), article_id],
                 )
+
+    def _migrate_v3(self) -> None:
+        """v3: configured sources (feeds and folders) with their polling state."""
+        self.db["sources"].create(
+            {
+                "id": int,
+                "kind": str,
+                "location": str,
+                "title": str,
+                "etag": str,
+                "last_modified": str,
+                "last_success": str,
+                "last_error": str,
+                "failures": int,
+                "next_attempt": str,
+                "added_at": str,
+            },
+            pk="id",
+            not_null={"kind", "location"},
+            defaults={"failures": 0},
+        )
+        self.db["sources"].create_index(["location"], unique=True)
 
     # -- articles -------------------------------------------------------------------------
 
@@ -329,6 +353,55 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", [article_id]
         ).fetchone()
         return _article(row) if row else None
+
+    def knows_locator(self, locator: str) -> bool:
+        """Whether an article was already seen at this URL or path."""
+        row = self.db.execute(
+            "SELECT 1 FROM article_sources WHERE locator = ? LIMIT 1", [locator]
+        ).fetchone()
+        return row is not None
+
+    # -- sources (feeds and folders to poll) ---------------------------------------------
+
+    def add_feed(self, kind: str, location: str, title: str | None = None) -> tuple[int, bool]:
+        """Register a source once; (id, True) when new, (id, False) when already there."""
+        with self.db.atomic():
+            row = self.db.execute(
+                "SELECT id FROM sources WHERE location = ?", [location]
+            ).fetchone()
+            if row:
+                return int(row[0]), False
+            cur = self.db.execute(
+                "INSERT INTO sources(kind, location, title, failures, added_at) "
+                "VALUES (?, ?, ?, 0, ?)",
+                [kind, location, title, _now()],
+            )
+        return int(cur.lastrowid), True
+
+    def remove_feed(self, source_id: int) -> bool:
+        with self.db.atomic():
+            cur = self.db.execute("DELETE FROM sources WHERE id = ?", [source_id])
+        return cur.rowcount == 1
+
+    def feeds(self) -> list[dict]:
+        """Every registered source with its polling state, oldest first."""
+        return list(self.db["sources"].rows_where(order_by="id"))
+
+    def feed_polled(self, source_id: int, error: str | None, **state: str | None) -> None:
+        """Record a poll: success resets the failure count, an error increments it.
+
+        `state` may carry etag, last_modified and next_attempt.
+        """
+        with self.db.atomic():
+            if error is None:
+                self.db["sources"].update(
+                    source_id, {"last_success": _now(), "failures": 0, **state}
+                )
+            else:
+                failures = self.db["sources"].get(source_id)["failures"] or 0
+                self.db["sources"].update(
+                    source_id, {"last_error": error, "failures": failures + 1, **state}
+                )
 
     # -- subscriptions --------------------------------------------------------------------
 

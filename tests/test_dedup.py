@@ -65,6 +65,7 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
         ingest_paths(store, [SEED_003])
     conn = sqlite3.connect(path)  # turn it back into a v1 file: no signature column
     conn.execute("ALTER TABLE articles DROP COLUMN minhash")
+    conn.execute("DROP TABLE sources")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

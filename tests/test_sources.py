@@ -374,3 +374,68 @@ def test_folder_json_and_jsonl_skip_bad_records(tmp_path: Path):
     (tmp_path / "c.json").write_text("{not json")
     with pytest.raises(SkipFile, match="invalid JSON"):
         read_folder_file(tmp_path / "c.json")
+
+
+# --- polling registered sources into the store ---------------------------------------------
+
+
+def test_polling_a_feed_twice_adds_nothing_the_second_time(fetcher, base, tmp_path):
+    from summaries.sources.poll import poll_all
+    from summaries.store import Store
+
+    with Store(tmp_path / "p.db") as store:
+        store.add_feed("feed", f"{base}/feeds/rss2.xml")
+        [first] = poll_all(store, fetcher, sentences=0)
+        stored = store.article_count()
+        assert first.new >= 1 and stored == first.new
+        [second] = poll_all(store, fetcher, sentences=0)
+        assert second.new == 0 and second.note == "not modified"
+        assert store.article_count() == stored
+        [source] = store.feeds()
+        assert source["etag"] and source["last_success"] and source["failures"] == 0
+
+
+def test_a_failing_source_backs_off_and_never_stops_the_others(fetcher, base, tmp_path):
+    from summaries.sources.poll import backoff, poll_all
+    from summaries.store import Store
+
+    with Store(tmp_path / "p.db") as store:
+        store.add_feed("feed", f"{base}/status/404")
+        store.add_feed("feed", f"{base}/feeds/malformed.xml")
+        store.add_feed("feed", f"{base}/feeds/atom.xml")
+        broken, malformed, atom = poll_all(store, fetcher, sentences=0)
+        assert broken.failed == 1 and "404" in broken.note
+        assert malformed.failed == 1 and "not a feed" in malformed.note
+        assert atom.new >= 1
+        again = poll_all(store, fetcher, sentences=0)
+        assert "backing off" in again[0].note and again[0].failed == 0
+        forced = poll_all(store, fetcher, sentences=0, force=True)
+        assert forced[0].failed == 1
+        assert store.feeds()[0]["failures"] == 2
+    assert backoff(1) < backoff(2) < backoff(3) and backoff(50) == backoff(60)
+
+
+def test_sources_cli_add_list_export_import_remove(tmp_path, base):
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.db"
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", "--db", str(db), "sources", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert cli("add", f"{base}/feeds/rss2.xml").returncode == 0
+    assert "already there" in cli("add", f"{base}/feeds/rss2.xml").stdout
+    assert cli("add", "not a url").returncode == 2
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(cli("export").stdout)
+    listed = json.loads(cli("list", "--json").stdout)
+    assert [s["location"] for s in listed] == [f"{base}/feeds/rss2.xml"]
+    assert cli("remove", str(listed[0]["id"])).returncode == 0
+    assert cli("remove", "999").returncode == 2
+    assert "1 new feeds of 1" in cli("import", str(opml)).stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +38,7 @@ class FeedResult:
     last_modified: str | None = None
     not_modified: bool = False
     errors: list[str] = field(default_factory=list)
+    known: int = 0
 
     @property
     def state(self) -> FeedState:
@@ -52,10 +54,12 @@ def read_feed(
     fetch_pages: bool = True,
     source_id: str | None = None,
     max_entries: int | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> FeedResult:
     """Poll `url` and return its entries; FetchError when the feed itself is unusable.
 
-    `max_entries` bounds how many entries (and so page fetches) one poll may cost.
+    `max_entries` bounds how many entries (and so page fetches) one poll may cost;
+    `known(link)` true skips an entry already stored, so a re-poll fetches no page twice.
     """
     state = state or FeedState()
     response = fetcher.fetch(url, etag=state.etag, last_modified=state.last_modified)
@@ -68,6 +72,10 @@ def read_feed(
     parsed = parse_feed_bytes(response.body, response.content_type, response.final_url or url)
     result = FeedResult(etag=response.etag, last_modified=response.last_modified)
     for index, entry in enumerate(parsed.entries[:max_entries], start=1):
+        link = entry.get("link")
+        if known and isinstance(link, str) and known(link):
+            result.known += 1
+            continue
         try:
             item = entry_item(fetcher, entry, source_id or url, fetch_pages, result.errors)
         except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the rest
