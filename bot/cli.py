@@ -302,7 +302,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         found = store.search(args.query, limit=args.limit)
     rows = [
-        {"id": a.id, "date": a.published, "title": a.title, "summary": " ".join(a.summary)}
+        {
+            "id": a.id,
+            "date": a.published,
+            "published_at": a.published_at,
+            "title": a.title,
+            "summary": " ".join(a.summary),
+        }
         for a in found
     ]
     if args.json:

@@ -36,6 +36,11 @@ _GLUED = re.compile(
     r"(?P<word>\b\w+)(?P<close1>[”’)\]\"]*)(?P<punct>[.?!]+)"
     r"(?P<close2>[”’)\]\"]*)(?P<open>[“‘(]?)(?=[^\W\d_])"
 )
+# What any glued sentence end contains: the cheap test that spares most paragraphs the
+# word-by-word `_GLUED` scan (it finds "U.S" too; `_GLUED` then decides).
+_GLUE_HINT = re.compile(r"[.?!][”’)\]\"]*[“‘(]?[^\W\d_]")
+# What `_line_kind` calls a line that ends the article, and one that is furniture.
+_TAIL, _FURNITURE = "tail", "furniture"
 # How far back to look for the start of a token when deciding whether it is a URL.
 _URL_LOOKBACK = 200
 # Marks without which a text holds no URL, path or e-mail address, so no look-back is needed.
@@ -66,8 +71,7 @@ class _Tables:
     invisible: re.Pattern[str]
     spaces: re.Pattern[str]
     max_line_chars: int
-    furniture: tuple[re.Pattern[str], ...]
-    tail: tuple[re.Pattern[str], ...]
+    line_kind: re.Pattern[str]
     lead_prefixes: tuple[re.Pattern[str], ...]
     max_title_words: int
     max_title_chars: int
@@ -108,6 +112,8 @@ def split_glued_sentences(text: str) -> str:
     Left alone: single letters ("U.S.", "e.g.", "J.R.R."), known abbreviations ("Lt.General"),
     numbers ("1.2", "No.1"), lower-case continuations ("example.com") and URLs.
     """
+    if _GLUE_HINT.search(text) is None:
+        return text
     pieces: list[str] = []
     last = 0
     quotes = 0
@@ -175,33 +181,30 @@ def _without_furniture(lines: Iterable[str]) -> list[str]:
     kept: list[str] = []
     seen_body = False
     for line in lines:
-        if _is_tail(line):
-            if seen_body:
-                break
-            kept.append("")
-        elif _is_furniture(line):
-            kept.append("")
-        else:
+        kind = _line_kind(line)
+        if kind is _TAIL and seen_body:
+            break
+        if kind is None:
             kept.append(line)
             seen_body = seen_body or (bool(line) and not _title_like(line))
+        else:
+            kept.append("")
     return kept
 
 
-def _is_furniture(line: str) -> bool:
-    """Whether a whole line is page furniture (buttons, ids, bylines, menus, datelines)."""
+def _line_kind(line: str) -> str | None:
+    """_TAIL for the start of a page's end matter (related links, comments), _FURNITURE for a
+    whole line of page furniture (buttons, ids, bylines, menus, datelines), else None.
+
+    Tail and furniture patterns are one regex, so a line costs one match, not two.
+    """
     tables = _tables()
     if not line or len(line) > tables.max_line_chars:
-        return False
-    if any(pattern.fullmatch(line) for pattern in tables.furniture):
-        return True
-    return dates.is_dateline(line)
-
-
-def _is_tail(line: str) -> bool:
-    """Whether a line starts the end matter of a page (related links, comments)."""
-    if not line or len(line) > _tables().max_line_chars:
-        return False
-    return any(pattern.fullmatch(line) for pattern in _tables().tail)
+        return None
+    match = tables.line_kind.fullmatch(line)
+    if match is not None:
+        return _TAIL if match.group(_TAIL) is not None else _FURNITURE
+    return _FURNITURE if dates.is_dateline(line) else None
 
 
 def _title_like(line: str) -> bool:
@@ -303,9 +306,9 @@ def _section_menu(names: list[str]) -> str:
     return rf"(?:(?>{alternation}) ?)++"
 
 
-def _one_pattern(patterns: list[str]) -> re.Pattern[str]:
+def _one_pattern(patterns: list[str]) -> str:
     """All patterns as one alternation: one regex pass per line instead of one per pattern."""
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
 
 
 @cache
@@ -320,8 +323,10 @@ def _tables() -> _Tables:
         invisible=re.compile(norm["invisible"]),
         spaces=re.compile(norm["spaces"]),
         max_line_chars=int(furniture["max_line_chars"]),
-        furniture=(_one_pattern(lines),),
-        tail=(_one_pattern(furniture["tail"]),),
+        line_kind=re.compile(
+            rf"(?P<{_TAIL}>{_one_pattern(furniture['tail'])})"
+            rf"|(?P<{_FURNITURE}>{_one_pattern(lines)})"
+        ),
         lead_prefixes=tuple(re.compile(pattern) for pattern in furniture["lead_prefixes"]),
         max_title_words=int(headline["max_words"]),
         max_title_chars=int(headline["max_chars"]),

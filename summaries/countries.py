@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -77,8 +78,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
 _NEXT_NAME = re.compile(r" ([A-Z][\w'-]*)")
 _PREVIOUS_NAME = re.compile(r"([A-Z][\w'-]*\.?) $")
-_UPPER = re.compile(r"[^\W\d_a-z]")
-_LOWER = re.compile(r"[^\W\d_A-Z]")
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LOWER = string.ascii_lowercase.encode()
 _SPEECH_VERBS = (
     "said|says|told|announced|warned|urged|called|condemned|accused|rejected|denied|agreed|"
     "signed|demanded|threatened|protested|summoned|expelled|welcomed|proposed|offered|asked|"
@@ -348,8 +349,11 @@ def _is_shouty(segment: str) -> bool:
     sample = segment[:300]
     if sample.isupper():
         return True
-    upper = len(_UPPER.findall(sample))
-    return upper >= 4 and upper > 4 * len(_LOWER.findall(sample))
+    # Letters counted in C by deleting them (ASCII only; a regex findall built a list of
+    # one-character strings and cost a fifth of all tagging).
+    data = sample.encode("ascii", "ignore")
+    upper = len(data) - len(data.translate(None, _ASCII_UPPER))
+    return upper >= 4 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
 
 
 def _lookup(gaz: _Gazetteer, matched: str) -> _Entry | None:
@@ -672,7 +676,10 @@ def _compile_surfaces(surfaces: Iterable[str]) -> re.Pattern[str]:
         for ch in surface:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return re.compile(rf"(?<![\w]){_trie_pattern(trie)}(?![\w])")
+    # The look-ahead on the possible first letters comes before the look-behind so that the
+    # engine can skip, in C, every position where no form starts (~25% faster scanning).
+    first = "".join(sorted(re.escape(ch) for ch in trie))
+    return re.compile(rf"(?=[{first}])(?<![\w]){_trie_pattern(trie)}(?![\w])")
 
 
 def _trie_pattern(node: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -28,14 +28,18 @@ HEADER = "header"
 DATELINE = "dateline"
 
 _ORDINAL = r"(?:st|nd|rd|th)?"
+_YEAR = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
 class FoundDate:
-    """A publication date and how it was found ("header" or "dateline")."""
+    """A publication date, how it was found ("header", "dateline", "feed", "page-meta",
+    "record"), and the full UTC time when the source stated one (feeds usually do).
+    """
 
     value: date
     how: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class _Tables:
     time: re.Pattern[str]
     dateline_end: re.Pattern[str]
     formats: tuple[re.Pattern[str], ...]
+    # True when every format needs a four-digit year, so a line without one is no date.
+    years_required: bool
     months: dict[str, int]
     weekdays: dict[str, int]
     window_chars: int
@@ -95,6 +101,8 @@ def is_dateline(line: str) -> bool:
     Such a line is page furniture for the cleaner, whether or not its date is valid.
     """
     tables = _tables()
+    if tables.years_required and _YEAR.search(line) is None:  # the cheap reject
+        return False
     line = " ".join(line.split())
     if len(line) > tables.window_chars:
         return False
@@ -292,6 +300,7 @@ def _tables() -> _Tables:
         time=re.compile(config["time"]),
         dateline_end=re.compile(config["dateline_end"]),
         formats=formats,
+        years_required=all(r"(?P<year>\d{4})" in fmt for fmt in config["formats"]),
         months=months,
         weekdays=weekdays,
         window_chars=int(config["window_chars"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -65,6 +66,7 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
         ingest_paths(store, [SEED_003])
     conn = sqlite3.connect(path)  # turn it back into a v1 file: no signature column
     conn.execute("ALTER TABLE articles DROP COLUMN minhash")
+    conn.execute("ALTER TABLE articles DROP COLUMN published_at")
     conn.execute("DROP TABLE sources")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
@@ -75,3 +77,26 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
         copy = tmp_path / "copy.txt"
         copy.write_text(republished(SEED_003.read_text()))
         assert ingest_paths(store, [copy]).outcomes[0].status == "duplicate"
+
+
+def test_signatures_are_stable_across_versions():
+    """Stored signatures are compared with new ones: the hashing must not drift silently.
+
+    The digest was recorded when the numpy scheme was introduced (schema v4); a change
+    here needs a migration that recomputes every stored signature.
+    """
+    data = dedup.to_bytes(dedup.signature(SEED_003.read_text()))
+    assert len(data) == dedup.NUM_PERM * 4
+    assert hashlib.sha256(data).hexdigest()[:16] == "cecb0e5472e88e7c"
+
+
+def test_index_finds_the_closest_copy_and_ignores_other_stories():
+    original = SEED_003.read_text()
+    index = dedup.NearDuplicateIndex()
+    for article_id, path in enumerate(sorted(SEEDS.glob("*.txt")), start=1):
+        index.add(article_id, dedup.signature(path.read_text()))
+    assert len(index) == 5
+    found = index.find(dedup.signature(republished(original)))
+    assert found == sorted(SEEDS.glob("*.txt")).index(SEED_003) + 1
+    unrelated = " ".join(f"word{i} filler{i % 7}" for i in range(200))
+    assert index.find(dedup.signature(unrelated)) is None

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -341,7 +341,7 @@ def test_folder_html_files(tmp_path: Path):
         shutil.copy(DATA / "articles" / name, tmp_path / name)
     (summit,) = read_folder_file(tmp_path / "summit.html")
     assert "six-month roadmap" in summit.text and summit.author == "Irena Kovalenko"
-    assert summit.published == datetime(2024, 3, 5, tzinfo=UTC)
+    assert summit.published == date(2024, 3, 5)  # a day without a time stays a day
     assert summit.date_source == "page-meta"
     (ru,) = read_folder_file(tmp_path / "cp1251.html")
     assert "рабочую группу" in ru.text
@@ -393,6 +393,13 @@ def test_polling_a_feed_twice_adds_nothing_the_second_time(fetcher, base, tmp_pa
         assert store.article_count() == stored
         [source] = store.feeds()
         assert source["etag"] and source["last_success"] and source["failures"] == 0
+        [roadmap] = store.search("Caspian roadmap")
+        # The feed states a time: kept in full, in UTC, with where it came from.
+        assert (roadmap.published, roadmap.published_at, roadmap.date_source) == (
+            "2024-03-05",
+            "2024-03-05T08:30:00Z",
+            "feed",
+        )
 
 
 def test_a_failing_source_backs_off_and_never_stops_the_others(fetcher, base, tmp_path):

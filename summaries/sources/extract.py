@@ -15,6 +15,7 @@ import trafilatura
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
 _SKIP_TAGS = {"script", "style", "noscript", "template"}
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class PageText:
     title: str | None
     text: str
     author: str | None
-    published: datetime | None
+    published: date | datetime | None
 
 
 def extract_page(html: str, url: str | None = None) -> PageText | None:
@@ -50,26 +51,35 @@ def extract_page(html: str, url: str | None = None) -> PageText | None:
         title=_clean_str(_field(doc, "title")),
         text=text,
         author=_clean_str(_field(doc, "author")),
-        published=parse_day(_field(doc, "date")),
+        published=parse_when(_field(doc, "date")),
     )
 
 
-def parse_day(value: str | None) -> datetime | None:
-    """A date or datetime string as an aware UTC datetime (date-only -> midnight UTC)."""
+def parse_when(value: str | None) -> date | datetime | None:
+    """A day ("2024-03-05") as a `date`; a stated time as an aware UTC `datetime`.
+
+    A bare day stays a day: calling it midnight UTC would invent a time (and, east of
+    Greenwich, move the story to the previous evening). None when unreadable.
+    """
     if not value:
         return None
-    text = value.strip().replace("Z", "+00:00")
+    text = value.strip()
+    if _DAY_ONLY.fullmatch(text):
+        return _day(text)
     try:
-        parsed = datetime.fromisoformat(text)
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        try:
-            day = date.fromisoformat(text[:10])
-        except ValueError:
-            return None
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return _day(text[:10])
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def html_to_text(fragment: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from summaries.pipeline import SkipFile
-from summaries.sources.extract import extract_page, parse_day
+from summaries.sources.extract import extract_page, parse_when
 from summaries.sources.http import decode_body
 from summaries.sources.items import RawItem
 
@@ -91,7 +91,7 @@ def record_item(record: Any, source_id: str) -> RawItem:
     if not isinstance(text, str) or not text.strip():
         raise ValueError("missing or empty 'text'")
     raw_date = record.get("date", record.get("published"))
-    published = parse_day(raw_date) if isinstance(raw_date, str) else None
+    published = parse_when(raw_date) if isinstance(raw_date, str) else None
     if raw_date not in (None, "") and published is None:
         raise ValueError(f"unreadable date {raw_date!r} (use ISO 8601, e.g. 2024-03-05)")
     return RawItem(

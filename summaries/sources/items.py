@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
 class RawItem:
     """One fetched story before cleaning.
 
-    `published` is UTC and None when no source gave a date (never invented);
+    `published` is a UTC datetime when the source gave a time, a date when it gave only
+    the day, and None when it gave neither (never invented);
     `date_source` says where it came from ("feed", "page-meta" or "record").
     """
 
     title: str | None
     text: str
     url: str | None
-    published: datetime | None
+    published: date | datetime | None
     date_source: str | None
     author: str | None
     source_id: str
