@@ -17,7 +17,6 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,6 +38,7 @@ _GLUED = re.compile(
 # What any glued sentence end contains: the cheap test that spares most paragraphs the
 # word-by-word `_GLUED` scan (it finds "U.S" too; `_GLUED` then decides).
 _GLUE_HINT = re.compile(r"[.?!][”’)\]\"]*[“‘(]?[^\W\d_]")
+_SPACE_RUN = re.compile(r" {2,}")
 # What `_line_kind` calls a line that ends the article, and one that is furniture.
 _TAIL, _FURNITURE = "tail", "furniture"
 # How far back to look for the start of a token when deciding whether it is a URL.
@@ -70,6 +70,7 @@ class _Tables:
     line_breaks: re.Pattern[str]
     invisible: re.Pattern[str]
     spaces: re.Pattern[str]
+    needs_normalizing: re.Pattern[str]
     max_line_chars: int
     line_kind: re.Pattern[str]
     lead_prefixes: tuple[re.Pattern[str], ...]
@@ -82,7 +83,7 @@ class _Tables:
 def clean(raw: str) -> CleanArticle:
     """Clean one scraped page: strip furniture, find the headline, split glued sentences."""
     header_date, text = dates.split_header(normalize(raw))
-    lines = _without_furniture(_squash(line) for line in text.split("\n"))
+    lines = _without_furniture(_squashed_lines(text))
     title, body_start = _headline(lines)
     paragraphs = _paragraphs(lines[body_start:])
     paragraphs = _without_lead_prefix(paragraphs)
@@ -99,6 +100,8 @@ def normalize(raw: str) -> str:
     Done first so every later pattern can assume plain "\\n" and " ".
     """
     tables = _tables()
+    if tables.needs_normalizing.search(raw) is None and unicodedata.is_normalized("NFC", raw):
+        return raw  # one scan instead of three for text that is already plain
     text = tables.invisible.sub("", raw)
     text = unicodedata.normalize("NFC", text)
     text = tables.line_breaks.sub("\n", text)
@@ -167,12 +170,16 @@ def _inside_url(text: str, position: int) -> bool:
     return "://" in token or token.startswith("www") or "/" in token or "@" in token
 
 
-def _squash(line: str) -> str:
-    """The line with runs of spaces collapsed and no space at either end."""
-    return " ".join(line.split())
+def _squashed_lines(text: str) -> list[str]:
+    """The lines with runs of spaces collapsed and no space at either end.
+
+    After `normalize` a space is the only white space besides "\n", so two C-level passes
+    do what splitting and joining every line did (a fifth of all cleaning time before).
+    """
+    return [line.strip(" ") for line in _SPACE_RUN.sub(" ", text).split("\n")]
 
 
-def _without_furniture(lines: Iterable[str]) -> list[str]:
+def _without_furniture(lines: list[str]) -> list[str]:
     """The lines with furniture blanked (so it still separates paragraphs) and the tail cut.
 
     A tail marker ("Related Articles", "Comments") ends the article only after some body text
@@ -181,12 +188,12 @@ def _without_furniture(lines: Iterable[str]) -> list[str]:
     kept: list[str] = []
     seen_body = False
     for line in lines:
-        kind = _line_kind(line)
-        if kind is _TAIL and seen_body:
-            break
+        kind = _line_kind(line) if line else None
         if kind is None:
             kept.append(line)
             seen_body = seen_body or (bool(line) and not _title_like(line))
+        elif kind is _TAIL and seen_body:
+            break
         else:
             kept.append("")
     return kept
@@ -196,15 +203,15 @@ def _line_kind(line: str) -> str | None:
     """_TAIL for the start of a page's end matter (related links, comments), _FURNITURE for a
     whole line of page furniture (buttons, ids, bylines, menus, datelines), else None.
 
-    Tail and furniture patterns are one regex, so a line costs one match, not two.
+    Tail, furniture and dateline patterns are one regex: a line costs one match.
     """
     tables = _tables()
     if not line or len(line) > tables.max_line_chars:
         return None
     match = tables.line_kind.fullmatch(line)
-    if match is not None:
-        return _TAIL if match.group(_TAIL) is not None else _FURNITURE
-    return _FURNITURE if dates.is_dateline(line) else None
+    if match is None:
+        return None
+    return _TAIL if match.group(_TAIL) is not None else _FURNITURE
 
 
 def _title_like(line: str) -> bool:
@@ -317,11 +324,18 @@ def _tables() -> _Tables:
     text = resources.files("config").joinpath("cleaning.toml").read_text("utf-8")
     config: dict[str, Any] = tomllib.loads(text)
     norm, furniture, headline = config["normalize"], config["furniture"], config["headline"]
-    lines = [*furniture["lines"], _section_menu(furniture["section_names"])]
+    lines = [
+        *furniture["lines"],
+        _section_menu(furniture["section_names"]),
+        dates.dateline_pattern(),
+    ]
     return _Tables(
         line_breaks=re.compile(norm["line_breaks"]),
         invisible=re.compile(norm["invisible"]),
         spaces=re.compile(norm["spaces"]),
+        needs_normalizing=re.compile(
+            f"(?:{norm['line_breaks']})|(?:{norm['invisible']})|(?:{norm['spaces']})"
+        ),
         max_line_chars=int(furniture["max_line_chars"]),
         line_kind=re.compile(
             rf"(?P<{_TAIL}>{_one_pattern(furniture['tail'])})"
