@@ -1,4 +1,5 @@
-"""Ingest throughput: clean + dates + dedup + countries + store, summaries excluded.
+"""Ingest throughput: clean + dates + dedup + countries + store; summaries and events
+excluded (bench/summaries.py and bench/events.py measure those).
 
 Builds N articles from a labelled JSON-lines file (by default 10,000 from the Reuters dev
 split: every story, then halves of two stories joined, so none is a duplicate), runs them
@@ -26,46 +27,10 @@ import pycountry
 # shadow the summaries package: look in the project root instead.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
+from bench.corpus import corpus  # noqa: E402
 from summaries import countries  # noqa: E402
-from summaries.evaluate import read_jsonl  # noqa: E402
 from summaries.pipeline import BATCH_SIZE, chunks, ingest_text  # noqa: E402
 from summaries.store import Store  # noqa: E402
-
-
-def corpus(path: Path, n: int) -> list[str]:
-    """N distinct articles of real length: each story alone, then (past the file's end) the
-    first half of one story followed by the second half of another.
-
-    Halves keep every article about as long as a real story (joining whole stories would
-    double the length and halve the rate). An article shares about a third of its shingles
-    with either source story: neither an exact nor a near duplicate, so every article runs
-    through every stage.
-    """
-    records = [r for r in read_jsonl(path) if r and isinstance(r.get("text"), str)]
-    records.sort(key=lambda r: len(r["text"]))
-    if not records:
-        sys.exit(f"no usable records in {path}")
-    texts = []
-    for i in range(n):
-        turn, k = divmod(i, len(records))
-        r = records[k]
-        dateline = f"{r['dateline']} - " if r.get("dateline") else ""
-        body = r["text"]
-        if turn:
-            other = records[(k + turn) % len(records)]["text"]
-            body = _half(body, first=True) + "\n" + _half(other, first=False)
-        texts.append(f"{r.get('title', '')}\n\n{dateline}{body}")
-    return texts
-
-
-def _half(text: str, *, first: bool) -> str:
-    """The first or second half of a text's lines (a one-line text is split by words)."""
-    lines = text.split("\n")
-    sep = "\n"
-    if len(lines) < 2:
-        lines, sep = text.split(" "), " "
-    middle = len(lines) // 2
-    return sep.join(lines[:middle] if first else lines[middle:])
 
 
 def run_pipeline(texts: list[str], db: Path) -> tuple[float, float, int]:
@@ -79,7 +44,9 @@ def run_pipeline(texts: list[str], db: Path) -> tuple[float, float, int]:
         for batch in chunks(list(enumerate(texts)), BATCH_SIZE):
             with store.batch():
                 for i, raw in batch:
-                    ingest_text(store, raw, source="bench", locator=f"bench:{i}", sentences=0)
+                    ingest_text(
+                        store, raw, source="bench", locator=f"bench:{i}", sentences=0, events=False
+                    )
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         return wall, cpu, store.article_count()
 

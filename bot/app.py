@@ -6,10 +6,11 @@ Telegram, a self-hosted Bot API server, or the project's test double on loopback
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -17,6 +18,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -55,14 +57,24 @@ def build_application(
 
 
 def _add_handlers(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, handlers.chat_seen), group=-1)
     app.add_handler(CommandHandler("start", handlers.start))
     app.add_handler(CommandHandler("help", handlers.help_command))
     app.add_handler(CommandHandler("country", handlers.country))
     app.add_handler(CommandHandler("countries", handlers.countries_this_week))
+    app.add_handler(CommandHandler("latest", handlers.latest_events))
+    app.add_handler(CommandHandler("trend", handlers.trend))
     app.add_handler(CommandHandler("subscribe", handlers.subscribe))
     app.add_handler(CommandHandler("unsubscribe", handlers.unsubscribe))
     app.add_handler(CommandHandler("subscriptions", handlers.subscriptions))
+    app.add_handler(CommandHandler("timezone", handlers.timezone))
+    app.add_handler(CommandHandler("nothingnew", handlers.nothing_new))
+    app.add_handler(CommandHandler("stats", handlers.stats))
+    app.add_handler(MessageHandler(filters.LOCATION, handlers.location))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.chat_migrated))
     app.add_handler(CallbackQueryHandler(handlers.country_button, pattern=r"^country:"))
+    app.add_handler(CallbackQueryHandler(handlers.more_button, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(handlers.sources_button, pattern=r"^src:"))
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.plain_text))
     app.add_error_handler(handlers.on_error)
@@ -84,17 +96,31 @@ class RedactingFormatter(logging.Formatter):
     texts; redacting the final string catches every path a token can take into a log.
     """
 
-    def __init__(self, token: str, fmt: str | None = None) -> None:
+    def __init__(self, token: str, fmt: str | None = None, *, json_lines: bool = False) -> None:
         super().__init__(fmt)
         self.token = token
+        self.json_lines = json_lines
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        text = self._json(record) if self.json_lines else super().format(record)
         return text.replace(self.token, "<token>") if self.token else text
 
+    def _json(self, record: logging.LogRecord) -> str:
+        """One JSON object per line (time, level, logger, message, exception) for log
+        collectors; redacted after serialising, like the plain format."""
+        entry = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
 
-def protect_token_in_logs(token: str, fmt: str | None = None) -> None:
+
+def protect_token_in_logs(token: str, fmt: str | None = None, *, json_lines: bool = False) -> None:
     """Make every root handler redact `token`, and quiet httpx's per-request URL lines."""
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(RedactingFormatter(token, fmt))
+        handler.setFormatter(RedactingFormatter(token, fmt, json_lines=json_lines))
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_events import add_eval_events_parser
 from summaries import settings as settings_mod
 from summaries.store import Store, default_db_path
 
@@ -110,6 +111,34 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--data", type=Path, required=True, help="JSON-lines file")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=cmd_eval_countries)
+    add_eval_events_parser(evals)
+    e = evals.add_parser(
+        "summaries",
+        help="summarisers vs reference summaries (ROUGE-1/2/L, ms per document)",
+        description="Each JSON line has text and summary (a reference), title optional. Every "
+        "system fills at most --words words with whole sentences; ROUGE F1 x100 (rouge-score, "
+        "Porter stemming) averaged over documents, and milliseconds per document.",
+    )
+    e.add_argument("--data", type=Path, required=True, help="JSON-lines file")
+    e.add_argument("--words", type=int, default=100, help="word budget (default: 100)")
+    e.add_argument(
+        "--systems",
+        default="lead,lexrank,textrank,lsa,luhn,kl,sumbasic,diplobot",
+        help="comma-separated systems (default: all)",
+    )
+    e.add_argument("--limit", type=int, default=None, help="only the first N records")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.set_defaults(func=cmd_eval_summaries)
+
+    p = sub.add_parser("summarize", help="summarise one article file (or - for stdin)")
+    p.add_argument("file", help="a UTF-8 text file: headline on the first line, then the body")
+    p.add_argument("--words", type=int, default=None, help="word budget (default: none)")
+    p.add_argument(
+        "--sentences", type=int, default=None, help="at most this many (default: 3 without --words)"
+    )
+    p.add_argument("--algorithm", default="news", help="news (default) or a sumy algorithm")
+    p.add_argument("--json", action="store_true", help="print a JSON list of sentences")
+    p.set_defaults(func=cmd_summarize)
 
     p = sub.add_parser(
         "demo", help="ingest seeds/ into a temporary database and play a scripted chat"
@@ -117,21 +146,55 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=Path, default=None, help="folder of articles (default: seeds/)")
     p.set_defaults(func=cmd_demo)
 
+    from bot.cli_digest import add_parsers as add_digest_parsers
+
+    add_digest_parsers(sub, _open_store)
+
     p = sub.add_parser("console", help="chat with the bot in this terminal (no Telegram needed)")
     p.add_argument("--seeds", type=Path, default=None, help="ingest these first")
     p.set_defaults(func=cmd_console)
 
-    p = sub.add_parser("run", help="run the bot (token from $TELEGRAM_BOT_TOKEN)")
+    p = sub.add_parser(
+        "run",
+        help="run the bot as a service (token from $TELEGRAM_BOT_TOKEN)",
+        description="Answer commands, poll sources on schedule, and deliver instant alerts "
+        "and daily/weekly digests. Long polling by default; --webhook-url switches to a "
+        "webhook (put a TLS reverse proxy in front; set $DIPLOBOT_WEBHOOK_SECRET to the "
+        "secret Telegram must send). SIGTERM stops cleanly.",
+    )
     p.add_argument(
         "--api-url",
         default=None,
         help="Bot API server root, e.g. http://127.0.0.1:8081 (default: Telegram's)",
     )
+    p.add_argument("--webhook-url", help="public https URL Telegram posts updates to")
+    p.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
+    p.add_argument("--port", type=int, default=8443, help="webhook: port to listen on (8443)")
+    p.add_argument("--log-json", action="store_true", help="one JSON object per log line")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "outbox",
+        help="the delivery queue: counts, or the dead-lettered deliveries with --failed",
+    )
+    p.add_argument("--failed", action="store_true", help="list dead-lettered deliveries")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_outbox)
 
     p = sub.add_parser("fake-telegram", help="run the Bot API test double on 127.0.0.1")
     p.add_argument("--port", type=int, default=8081)
     p.add_argument("--token", default=None, help="accept only this token (default: any)")
+    p.add_argument(
+        "--limits", action="store_true", help="enforce Telegram's flood limits (429 past them)"
+    )
+    p.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="answer this share of sends with an injected error (5xx, 429, dropped), e.g. 0.1",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for --faults (repeatable runs)")
     p.set_defaults(func=cmd_fake_telegram)
     return parser
 
@@ -347,6 +410,74 @@ def cmd_eval_countries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval_summaries(args: argparse.Namespace) -> int:
+    from summaries import evaluate, summary_eval
+
+    if not args.data.is_file():
+        print(f"diplobot: no data file at {args.data}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.words < 1 or (args.limit is not None and args.limit < 1):
+        print("diplobot: --words and --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        systems = summary_eval.parse_systems(args.systems)
+    except summary_eval.EvalError as exc:
+        print(f"diplobot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        pairs = summary_eval.pairs_from_records(evaluate.read_jsonl(args.data), args.limit)
+        figures = summary_eval.evaluate_summaries(pairs, systems, args.words)
+    except summary_eval.EvalError as exc:
+        print(f"diplobot: {args.data}: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    if args.json:
+        print(json.dumps(figures))
+        return EXIT_OK
+    from bot import terminal
+
+    rows = [{"system": name, **scores} for name, scores in figures["systems"].items()]
+    terminal.print_table(
+        f"Summaries on {args.data.name} ({figures['n_docs']} docs, {figures['words']} words)",
+        ["system", *summary_eval.METRICS, "ms_per_doc"],
+        rows,
+        caption="F1 x100 (rouge2_recall: recall x100), rouge-score with Porter stemming",
+    )
+    return EXIT_OK
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from summaries import summarize as summarize_mod
+
+    if args.algorithm not in summarize_mod.ALL_ALGORITHMS:
+        known = ", ".join(summarize_mod.ALL_ALGORITHMS)
+        print(f"diplobot: unknown algorithm {args.algorithm!r}; known: {known}", file=sys.stderr)
+        return EXIT_USAGE
+    if (args.words is not None and args.words < 1) or (
+        args.sentences is not None and args.sentences < 1
+    ):
+        print("diplobot: --words and --sentences must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"diplobot: cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    title, _, body = raw.strip().partition("\n")
+    if not body.strip():
+        title, body = None, raw
+    if not body.strip():
+        print(f"diplobot: {args.file} has no text to summarise", file=sys.stderr)
+        return EXIT_PARTIAL
+    chosen = summarize_mod.summarize(
+        body, title, args.sentences, words=args.words, algorithm=args.algorithm
+    )
+    if args.json:
+        print(json.dumps(chosen, ensure_ascii=False))
+    else:
+        print("\n".join(chosen))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot import demo
 
@@ -370,18 +501,61 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    webhook = None
+    if args.webhook_url:
+        if not args.webhook_url.startswith("https://") and not args.api_url:
+            print("diplobot: Telegram only posts to https:// webhook URLs", file=sys.stderr)
+            return EXIT_USAGE
+        secret = os.environ.get("DIPLOBOT_WEBHOOK_SECRET", "").strip() or None
+        webhook = service.Webhook(args.webhook_url, args.listen, args.port, secret)
     with _open_store(args) as store:
-        return service.run(store, args.settings, token, api_url=args.api_url)
+        return service.run(
+            store,
+            args.settings,
+            token,
+            api_url=args.api_url,
+            webhook=webhook,
+            json_logs=args.log_json,
+        )
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        counts = store.outbox_counts()
+        failed = store.failed_deliveries() if args.failed else []
+    if args.json:
+        print(json.dumps({"counts": counts, "failed": failed} if args.failed else counts))
+        return EXIT_OK
+    print(", ".join(f"{status}: {n}" for status, n in counts.items()))
+    if args.failed:
+        from bot import terminal
+
+        if not failed:
+            print("No failed deliveries.")
+        else:
+            terminal.print_table(
+                "Dead-lettered deliveries",
+                ["id", "chat_id", "item", "attempts", "error", "created_at"],
+                failed,
+            )
+    return EXIT_OK
 
 
 def cmd_fake_telegram(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot import fakeapi
+    from bot.fakelimits import Faults, Limits
 
+    if not 0.0 <= args.faults <= 1.0:
+        print("diplobot: --faults is a share between 0 and 1, e.g. 0.1", file=sys.stderr)
+        return EXIT_USAGE
+    share = args.faults / 3  # split evenly between 5xx, 429 and dropped connections
+    faults = Faults(server_error=share, too_many_requests=share, drop=share, seed=args.seed)
+    limits = Limits(enabled=args.limits)
     print(f"Bot API test double on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
     try:
-        asyncio.run(fakeapi.serve(args.port, args.token))
+        asyncio.run(fakeapi.serve(args.port, args.token, limits=limits, faults=faults))
     except OSError as exc:
         print(f"diplobot: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE

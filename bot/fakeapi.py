@@ -31,6 +31,16 @@ Tests use it in-process (the `fake_telegram` fixture in tests/conftest.py starts
 stdout; people then play the user with `POST /fake/say {"chat_id": 42, "text": "/start"}`,
 `POST /fake/press {"chat_id", "message_id", "callback_data"}` and `GET /fake/sent`.
 
+Delivery code meets Telegram's limits and faults here too, all off by default (the logic is
+in bot/fakelimits.py): `FakeTelegram(limits=Limits(enabled=True))` answers 429 with
+`retry_after` past ~30 messages a second, 1 a second per chat and 20 a minute per group;
+`faults=Faults(server_error=0.05, drop=0.05, seed=1)` answers a seeded share of sends with
+5xx, 429, a dropped connection or a slow answer; `block_chat`, `deactivate_chat` and
+`migrate_chat` give Telegram's 403s and "upgraded to a supergroup" 400. Another process
+sets the same with `POST /fake/limits`, `/fake/faults`, `/fake/block`, `/fake/unblock`,
+`/fake/deactivate`, `/fake/migrate`, `/fake/register`, and reads `GET /fake/stats` and
+`GET /fake/delivered?chat_id=42`.
+
 It must never talk to the real Telegram, listen beyond the host it is given (127.0.0.1 by
 default), or write the bot token to a log.
 """
@@ -39,6 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
 import re
@@ -50,6 +61,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from aiohttp import BodyPartReader, web
 from aiohttp.web_request import FileField
+
+from bot.fakelimits import Clock, Fault, FaultInjector, Faults, FloodLimiter, Limits, updated
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -64,6 +77,8 @@ MAX_POLL_TIMEOUT = 50
 # Telegram accepts multipart bodies up to 50 MB; aiohttp's 1 MB default would refuse photos.
 MAX_BODY_BYTES = 50 * 1024 * 1024
 
+# Requests that deliver a message: the ones flood control and injected faults apply to.
+SENDING_METHODS = frozenset({"sendMessage", "sendPhoto"})
 # Requests that are the bot answering a user: they end a `converse`/`press` wait.
 OUTPUT_METHODS = frozenset(
     "sendMessage sendPhoto editMessageText editMessageReplyMarkup deleteMessage "  # noqa: SIM905
@@ -110,6 +125,25 @@ class ApiError(Exception):
 def bad_request(reason: str) -> ApiError:
     """A 400 with Telegram's "Bad Request: " prefix, which PTB shows to the developer."""
     return ApiError(400, f"Bad Request: {reason}")
+
+
+def too_many_requests(retry_after: int) -> ApiError:
+    """Telegram's flood-control answer; PTB raises RetryAfter from `parameters`."""
+    return ApiError(
+        429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+    )
+
+
+class _Dropped(Exception):
+    """An injected fault: close the connection without answering."""
+
+
+# What nginx in front of the Bot API answers when the backend is down: HTML, not JSON.
+BAD_GATEWAY_HTML = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
 
 
 # --------------------------------------------------------------------------- parameter table
@@ -685,6 +719,13 @@ class FakeTelegram:
 
     `token=None` accepts any token (the standalone mode); otherwise another token is a 401.
     `port=0` picks a free port, read back from `.port` after `start()`.
+
+    `limits` switches on Telegram's flood control (429 with retry_after past ~30 messages a
+    second, 1 a second per chat, 20 a minute per group) and `faults` injects 5xx, 429,
+    dropped connections and slow answers into the sending methods (bot/fakelimits.py);
+    both are off by default and can be changed at run time (`set_limits`, `set_faults`,
+    or POST /fake/limits and /fake/faults). `clock` (default time.monotonic) is what flood
+    control measures time with, so a test can move time without sleeping.
     """
 
     def __init__(
@@ -695,6 +736,9 @@ class FakeTelegram:
         host: str = "127.0.0.1",
         bot_username: str = DEFAULT_BOT_USERNAME,
         on_request: Callable[[RequestRecord], None] | None = None,
+        limits: Limits | None = None,
+        faults: Faults | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.token = token
         self.host = host
@@ -703,6 +747,11 @@ class FakeTelegram:
         self.bot_user = _bot_user(token, bot_username)
         self.chats: dict[int, dict[str, Any]] = {}
         self.blocked: set[int] = set()
+        self.deactivated: set[int] = set()
+        self.migrated: dict[int, int] = {}
+        """Old group id -> the supergroup it became (`migrate_chat`)."""
+        self.limiter = FloodLimiter(limits, clock=clock or time.monotonic)
+        self.fault_injector = FaultInjector(faults)
         self.requests: list[RequestRecord] = []
         self.answers: list[CallbackAnswer] = []
         self.chat_actions: list[tuple[int, str]] = []
@@ -803,8 +852,82 @@ class FakeTelegram:
         return chat
 
     def block_chat(self, chat_id: int) -> None:
-        """The user blocks the bot: sends to this chat now get 403 as from Telegram."""
+        """The user blocks the bot: sends to this chat now get 403 as from Telegram.
+
+        The block lasts until `unblock_chat`, or until the user writes again (`user_says`),
+        which on Telegram means they restarted the bot.
+        """
         self.blocked.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        """The user unblocks the bot: sends to the chat work again."""
+        self.blocked.discard(chat_id)
+
+    def deactivate_chat(self, chat_id: int) -> None:
+        """The user deleted their account: sends get 403 "user is deactivated", for good."""
+        self.deactivated.add(chat_id)
+
+    def migrate_chat(self, old_id: int, new_id: int, *, notify: bool = True) -> dict[str, Any]:
+        """The group `old_id` is upgraded to the supergroup `new_id`; returns the new Chat.
+
+        Sends to the old id then get Telegram's 400 "group chat was upgraded to a supergroup
+        chat" with `parameters.migrate_to_chat_id` (PTB raises ChatMigrated); the new id
+        works. With `notify`, the bot also gets the two service messages Telegram sends: one
+        in the old group with `migrate_to_chat_id`, one in the new with
+        `migrate_from_chat_id`.
+        """
+        old = self.chats.get(old_id) or self.register_chat(old_id, kind="group")
+        new = self.register_chat(new_id, kind="supergroup", title=old.get("title"))
+        self.migrated[old_id] = new_id
+        if notify:
+            member = self._user(old, None)
+            for chat, key, value in (
+                (old, "migrate_to_chat_id", new_id),
+                (new, "migrate_from_chat_id", old_id),
+            ):
+                message_id = self._next_message_id(chat["id"])
+                self._user_messages.add((chat["id"], message_id))
+                message = {
+                    "message_id": message_id,
+                    "from": member,
+                    "chat": chat,
+                    "date": int(time.time()),
+                    key: value,
+                }
+                self._queue_update("message", message)
+        return new
+
+    def set_limits(self, limits: Limits | None = None, **changes: Any) -> Limits:
+        """Replace the flood limits, or change some fields: `set_limits(enabled=True)`.
+
+        Counters carry on; the windows restart. Returns the limits now in force.
+        """
+        limits = updated(limits or self.limiter.limits, changes)
+        self.limiter.configure(limits)
+        return limits
+
+    def set_faults(self, faults: Faults | None = None, **changes: Any) -> Faults:
+        """Replace the injected faults, or change some fields: `set_faults(drop=0.1, seed=7)`.
+
+        The random draw restarts from the seed; counters carry on. Returns the faults now set.
+        """
+        faults = updated(faults or self.fault_injector.faults, changes)
+        self.fault_injector.configure(faults)
+        return faults
+
+    def stats(self) -> dict[str, Any]:
+        """Flood control's and fault injection's counters and settings, as plain data.
+
+        `flood`: accepted, throttled (429s from flood control), throttled_by limit,
+        accepted_per_s; `faults`: faults injected by kind; `limits`, `fault_settings`: the
+        configuration in force.
+        """
+        return {
+            "flood": self.limiter.stats.as_dict(),
+            "faults": self.fault_injector.as_dict(),
+            "limits": dataclasses.asdict(self.limiter.limits),
+            "fault_settings": dataclasses.asdict(self.fault_injector.faults),
+        }
 
     def fail_next(
         self,
@@ -832,8 +955,14 @@ class FakeTelegram:
         """Queue a message update from the user; returns the Update object.
 
         A leading "/command" (or "/command@botname") gets the bot_command entity that
-        Telegram adds and PTB's CommandHandler requires.
+        Telegram adds and PTB's CommandHandler requires. A user who blocked the bot and
+        writes again has unblocked it; a deactivated user or a migrated group cannot write.
         """
+        if chat_id in self.deactivated:
+            raise LookupError(f"user {chat_id} is deactivated and cannot write")
+        if chat_id in self.migrated:
+            raise LookupError(f"group {chat_id} became supergroup {self.migrated[chat_id]}")
+        self.blocked.discard(chat_id)
         chat = self.chats.get(chat_id) or self.register_chat(chat_id)
         message_id = self._next_message_id(chat_id)
         self._user_messages.add((chat_id, message_id))
@@ -958,6 +1087,18 @@ class FakeTelegram:
         """
         return [m for m in self._sent if chat_id is None or m.chat_id == chat_id]
 
+    def delivered_texts(self, chat_id: int) -> list[str]:
+        """What the chat's user has: the texts (or captions) of the bot's messages, in order.
+
+        Deleted messages are left out; a request that met a 5xx, a 429 or a dropped
+        connection delivered nothing, so it is not here either.
+        """
+        return [
+            (m.text if m.text is not None else m.caption) or ""
+            for m in self.sent(chat_id)
+            if not m.deleted
+        ]
+
     def calls(self, method: str) -> list[RequestRecord]:
         """The logged requests of one method, e.g. to check that a 400 was returned."""
         name = canonical_method(method)
@@ -1054,9 +1195,23 @@ class FakeTelegram:
             raw = await _read_params(request)
             params = validate(method, raw)
             self._injected_failure(method)
+            fault = self._admit(params) if method in SENDING_METHODS else None
             result = await getattr(self, "_api_" + _snake(method))(params)
+            if fault is not None and fault.kind == "lost_answer":
+                raise _Dropped
+            if fault is not None and fault.delay_s:
+                await asyncio.sleep(fault.delay_s)
             status, body = 200, {"ok": True, "result": result}
+        except _Dropped:
+            self._record(RequestRecord(method, raw, 0, "connection dropped (injected fault)"))
+            if request.transport is not None:
+                request.transport.close()
+            # Never written: the transport is closed, so the client sees the connection end.
+            return web.Response(status=500)
         except ApiError as error:
+            if error.code == 502:
+                self._record(RequestRecord(method, raw, 502, "Bad Gateway (injected fault)"))
+                return web.Response(text=BAD_GATEWAY_HTML, status=502, content_type="text/html")
             status, body = error.code, error.body()
         except Exception as error:  # a bug in the double must reach the test as a readable 500
             status, body = 500, ApiError(500, f"Internal Server Error: {error!r}").body()
@@ -1066,6 +1221,36 @@ class FakeTelegram:
             return web.json_response(body, status=status)
         self._record(RequestRecord(method, raw, status, body.get("description"), result))
         return web.json_response(body, status=status)
+
+    def _admit(self, params: dict[str, Any]) -> Fault | None:
+        """Injected faults, then flood control, for one sending request.
+
+        Raises the answer of a fault that delivers nothing (5xx, 429, dropped connection)
+        and the 429 of flood control; returns a fault that still delivers (slow answer,
+        lost answer) for `_handle` to apply after the message is sent.
+        """
+        fault = self.fault_injector.draw()
+        if fault is not None and not fault.delivers:
+            if fault.kind == "drop":
+                raise _Dropped
+            if fault.retry_after is not None:
+                raise too_many_requests(fault.retry_after)
+            status = fault.status or 500
+            raise ApiError(status, "Internal Server Error" if status == 500 else "Bad Gateway")
+        chat = self._known_chat(params["chat_id"])
+        key = chat["id"] if chat else params["chat_id"]
+        is_group = bool(chat) and chat["type"] in ("group", "supergroup")
+        retry_after = self.limiter.acquire(key, group=is_group)
+        if retry_after:
+            raise too_many_requests(retry_after)
+        return fault
+
+    def _known_chat(self, chat_id: int | str) -> dict[str, Any] | None:
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            username = chat_id[1:].lower()
+            found = [c for c in self.chats.values() if c.get("username", "").lower() == username]
+            return found[0] if found else None
+        return self.chats.get(chat_id) if isinstance(chat_id, int) else None
 
     def _injected_failure(self, method: str) -> None:
         pending = self._failures.get(method)
@@ -1103,7 +1288,35 @@ class FakeTelegram:
             chat = body.get("chat_id")
             messages = self.sent(int(chat) if chat is not None else None)
             return [self._message_json(m) for m in messages]
-        raise LookupError("the actions are say, press and sent")
+        return self._control_limits_action(action, body)
+
+    def _control_limits_action(self, action: str, body: dict[str, Any]) -> Any:
+        """The control endpoints for limits, faults and the chats' fates."""
+        if action == "limits":
+            return dataclasses.asdict(self.set_limits(**body))
+        if action == "faults":
+            return dataclasses.asdict(self.set_faults(**body))
+        if action == "stats":
+            return self.stats()
+        if action == "delivered":
+            return self.delivered_texts(int(body["chat_id"]))
+        if action == "register":
+            ids = body["chat_ids"] if "chat_ids" in body else [body["chat_id"]]
+            return [self.register_chat(int(chat_id), kind=body.get("kind")) for chat_id in ids]
+        if action == "migrate":
+            return self.migrate_chat(int(body["chat_id"]), int(body["migrate_to_chat_id"]))
+        fates = {
+            "block": self.block_chat,
+            "unblock": self.unblock_chat,
+            "deactivate": self.deactivate_chat,
+        }
+        if action in fates:
+            fates[action](int(body["chat_id"]))
+            return True
+        raise LookupError(
+            "the actions are say, press, sent, delivered, register, block, unblock, "
+            "deactivate, migrate, limits, faults and stats"
+        )
 
     # ----------------------------------------------------------------- internals: messages
 
@@ -1121,6 +1334,14 @@ class FakeTelegram:
             chat = self.chats[chat_id]
         else:
             raise bad_request("chat not found")
+        if chat["id"] in self.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat["id"]]},
+            )
+        if chat["id"] in self.deactivated:
+            raise ApiError(403, "Forbidden: user is deactivated")
         if chat["id"] in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
@@ -1557,17 +1778,36 @@ def _print_record(record: RequestRecord) -> None:
         print(line, flush=True)
 
 
-async def serve(port: int, token: str | None, *, host: str = "127.0.0.1") -> None:
+async def serve(
+    port: int,
+    token: str | None,
+    *,
+    host: str = "127.0.0.1",
+    limits: Limits | None = None,
+    faults: Faults | None = None,
+) -> None:
     """Run the double until cancelled, logging requests to stdout (`diplobot fake-telegram`).
 
     With `token=None` any token is accepted, so `diplobot run` works with whatever
-    TELEGRAM_BOT_TOKEN holds. Raises OSError when the port is taken.
+    TELEGRAM_BOT_TOKEN holds. `limits` and `faults` start it with flood control and
+    injected faults (also settable later with POST /fake/limits and /fake/faults). Raises
+    OSError when the port is taken.
     """
-    async with FakeTelegram(token=token, port=port, host=host, on_request=_print_record) as tg:
+    async with FakeTelegram(
+        token=token,
+        port=port,
+        host=host,
+        on_request=_print_record,
+        limits=limits,
+        faults=faults,
+    ) as tg:
         print(
             f"bot @{tg.bot_user['username']}; play the user with\n"
             f'  curl -d \'{{"chat_id": 42, "text": "/start"}}\' {tg.api_url}/fake/say\n'
             f"  curl {tg.api_url}/fake/sent?chat_id=42",
             flush=True,
         )
+        if tg.limiter.limits.enabled or tg.fault_injector.faults.active:
+            settings = tg.stats()
+            print(f"limits {settings['limits']}\nfaults {settings['fault_settings']}", flush=True)
         await asyncio.Event().wait()

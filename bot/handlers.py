@@ -1,8 +1,10 @@
 """Command and button handlers: parse what the user sent, ask summaries/, render the answer.
 
-Conversation: /start greets and lists the commands; /country NAME answers with the newest
-articles about a country (no name: a keyboard of the countries with news; a typo: close
-suggestions); /subscribe, /unsubscribe and /subscriptions manage a chat's countries.
+Conversation: /start greets and lists the commands; /country NAME answers with the
+country's latest diplomatic events, a page at a time (no name: a keyboard of the countries
+with news; a typo: close suggestions; two names: the events between them); /latest lists
+the newest events anywhere and /trend NAME draws a country's events per week;
+/subscribe, /unsubscribe and /subscriptions manage a chat's countries.
 Handlers never build SQL or HTML themselves, and a bad input always gets an answer.
 """
 
@@ -16,7 +18,9 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import render
-from summaries import countries
+from bot import schedule as jobs
+from summaries import countries, schedule
+from summaries import digest as digests
 from summaries.countries import Country
 from summaries.store import Store
 
@@ -26,15 +30,22 @@ log = logging.getLogger(__name__)
 COMMANDS: list[tuple[str, str, str]] = [
     ("start", "", "welcome and the list of commands"),
     ("help", "", "the list of commands"),
-    ("country", "NAME", "newest articles about a country, e.g. /country Iran"),
+    ("country", "NAME [NAME]", "latest events of a country or a pair, e.g. /country Iran France"),
+    ("latest", "", "the newest diplomatic events anywhere"),
+    ("trend", "NAME", "a chart of a country's events per week, by partner"),
     ("countries", "", "countries with news this week, with counts"),
-    ("subscribe", "NAME", "follow a country"),
-    ("unsubscribe", "NAME", "stop following a country"),
-    ("subscriptions", "", "the countries you follow"),
+    ("subscribe", "NAME [WHEN]", "follow a country: instant, daily 08:00, weekly mon 09:00"),
+    ("unsubscribe", "NAME|all", "stop following a country (or all)"),
+    ("subscriptions", "", "what you follow and when the next digest comes"),
+    ("timezone", "ZONE", "your time zone for digests, e.g. /timezone Europe/Paris"),
+    ("nothingnew", "on|off", "a short note when a scheduled digest is empty"),
 ]
 
 # A country query longer than any country name is junk; cap it before fuzzy matching.
 MAX_QUERY_CHARS = 100
+# Events per page of /country and /latest, and the words of each event's brief.
+EVENTS_PER_PAGE = 5
+BRIEF_WORDS = 45
 
 
 def _store(context: ContextTypes.DEFAULT_TYPE) -> Store:
@@ -62,9 +73,13 @@ async def country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not query:
         await _offer_countries(update, context)
         return
+    pair = _resolve_pair(query[:MAX_QUERY_CHARS])
+    if pair:
+        await _send_events(update, context, pair[0].code, pair[1].code, 0)
+        return
     found = await _resolve_or_suggest(update, query)
     if found:
-        await _send_country(update, context, found)
+        await _send_events(update, context, found.code, None, 0)
 
 
 async def country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,7 +92,67 @@ async def country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except KeyError:
         await _reply(update, "That button is out of date; try /country again.")
         return
-    await _send_country(update, context, found)
+    await _send_events(update, context, found.code, None, 0)
+
+
+async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "More ▸" under a page of events: "more:IR:FR:5" (country, partner or -, offset)."""
+    press = update.callback_query
+    await press.answer()
+    parts = (press.data or "").split(":")
+    try:
+        _, code, partner, offset = parts
+        start = max(0, int(offset))
+        if code != "*":
+            countries.country(code)
+        if partner != "-":
+            countries.country(partner)
+    except (ValueError, KeyError):
+        await _reply(update, "That button is out of date; try /country again.")
+        return
+    if code == "*":
+        await _send_latest(update, context, start)
+    else:
+        await _send_events(update, context, code, None if partner == "-" else partner, start)
+
+
+async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "Sources n" under an event: every outlet that reported it, as links."""
+    press = update.callback_query
+    await press.answer()
+    try:
+        cluster_id = int((press.data or "").removeprefix("src:"))
+    except ValueError:
+        cluster_id = -1
+    store = _store(context)
+    cluster = store.event_cluster(cluster_id)
+    if cluster is None:
+        await _reply(update, "That event is no longer stored.")
+        return
+    item = digests.digest_item(store, cluster, 0.0, summary_words=BRIEF_WORDS)
+    await _reply(update, render.sources_message(item), disable_web_page_preview=True)
+
+
+async def latest_events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _send_latest(update, context, 0)
+
+
+async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A PNG of the country's events per week, stacked by partner, with a caption."""
+    import asyncio
+
+    from bot import chart  # matplotlib loads only when a chart is asked for
+
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await _reply(update, "Usage: /trend NAME, e.g. /trend Iran")
+        return
+    found = await _resolve_or_suggest(update, query)
+    if not found:
+        return
+    series = digests.weekly_trend(_store(context), found.code)
+    png = await asyncio.to_thread(chart.trend_png, series)  # drawing takes ~0.2 s of CPU
+    await update.effective_message.reply_photo(photo=png, caption=chart.trend_caption(series))
 
 
 async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,40 +165,145 @@ async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _change_subscription(update, context, "subscribe")
+    """/subscribe Iran [instant | daily 08:00 | weekly mon 09:00]."""
+    text = " ".join(context.args or []).strip()
+    if not text:
+        await _reply(update, render.subscribe_usage())
+        return
+    name, cadence_words = schedule.split_subscribe_args(text)
+    try:
+        cadence = schedule.parse_cadence(cadence_words)
+    except ValueError as exc:
+        await _reply(update, f"{render.esc(str(exc))}\n\n{render.subscribe_usage()}")
+        return
+    found = await _resolve_or_suggest(update, name)
+    if not found:
+        return
+    store = _store(context)
+    chat_id = update.effective_chat.id
+    changed = store.subscribe(chat_id, found.code, cadence.as_text())
+    timezone = store.chat_settings(chat_id)["timezone"]
+    when = jobs.next_delivery(cadence.as_text(), timezone)
+    await _reply(update, render.subscribed(found, cadence.describe(), when, changed, timezone))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _change_subscription(update, context, "unsubscribe")
-
-
-# command -> (reply when it changed something, reply when it changed nothing)
-_SUBSCRIPTION_REPLIES = {
-    "subscribe": ("Subscribed to <b>{}</b>.", "You are already subscribed to <b>{}</b>."),
-    "unsubscribe": ("Unsubscribed from <b>{}</b>.", "You were not subscribed to <b>{}</b>."),
-}
-
-
-async def _change_subscription(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
-) -> None:
+    """/unsubscribe Iran, or /unsubscribe all."""
     query = " ".join(context.args or []).strip()
     if not query:
-        await _reply(update, f"Usage: /{command} NAME, e.g. /{command} Iran")
+        await _reply(update, "Usage: /unsubscribe NAME, e.g. /unsubscribe Iran (or all)")
+        return
+    store = _store(context)
+    if query.casefold() == "all":
+        gone = store.unsubscribe(update.effective_chat.id, None)
+        await _reply(update, f"Unsubscribed from {gone} {'country' if gone == 1 else 'countries'}.")
         return
     found = await _resolve_or_suggest(update, query)
     if not found:
         return
-    store = _store(context)
-    change = store.subscribe if command == "subscribe" else store.unsubscribe
-    changed = change(update.effective_chat.id, found.code)
-    done, unchanged = _SUBSCRIPTION_REPLIES[command]
-    await _reply(update, (done if changed else unchanged).format(render.esc(found.name)))
+    gone = store.unsubscribe(update.effective_chat.id, found.code)
+    reply = "Unsubscribed from <b>{}</b>." if gone else "You were not subscribed to <b>{}</b>."
+    await _reply(update, reply.format(render.esc(found.name)))
 
 
 async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    codes = _store(context).subscriptions(update.effective_chat.id)
-    await _reply(update, render.subscriptions_list([countries.country(c) for c in codes]))
+    """Each subscription with its cadence and next delivery in the chat's time zone."""
+    store = _store(context)
+    rows = store.subscription_rows(update.effective_chat.id)
+    timezone = store.chat_settings(update.effective_chat.id)["timezone"]
+    listed = [
+        (
+            countries.country(r.code),
+            schedule.Cadence.parse(r.cadence).describe(),
+            jobs.next_delivery(r.cadence, r.timezone),
+        )
+        for r in rows
+    ]
+    await _reply(update, render.subscriptions_list(listed, timezone))
+
+
+async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timezone Europe/Paris (or UTC+3); a shared location sets it too."""
+    text = " ".join(context.args or []).strip()
+    store = _store(context)
+    chat_id = update.effective_chat.id
+    if not text:
+        current = store.chat_settings(chat_id)["timezone"]
+        await _reply(update, render.timezone_usage(current))
+        return
+    try:
+        zone = schedule.parse_timezone(text[:MAX_QUERY_CHARS])
+    except ValueError as exc:
+        await _reply(update, render.esc(str(exc)))
+        return
+    await _set_timezone(update, store, chat_id, zone)
+
+
+async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location: its time zone (nearest known city) becomes the chat's."""
+    place = update.effective_message.location
+    zone = schedule.timezone_from_location(place.latitude, place.longitude)
+    await _set_timezone(update, _store(context), update.effective_chat.id, zone)
+
+
+async def _set_timezone(update: Update, store: Store, chat_id: int, zone: object) -> None:
+    name = schedule.timezone_name(zone)
+    store.set_chat(chat_id, timezone=name)
+    await _reply(update, f"Time zone set to <b>{render.esc(name)}</b>. Digests follow it.")
+
+
+async def nothing_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/nothingnew on|off: whether an empty daily/weekly digest still sends a short note."""
+    choice = " ".join(context.args or []).strip().casefold()
+    if choice not in ("on", "off"):
+        await _reply(update, "Usage: /nothingnew on (or off): a note when a digest is empty.")
+        return
+    _store(context).set_chat(update.effective_chat.id, nothing_new=choice == "on")
+    note = "will get" if choice == "on" else "will not get"
+    await _reply(update, f"You {note} a note when a scheduled digest has nothing new.")
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats for the admin ids in the config: users, subscriptions, store and outbox."""
+    admins = {int(i) for i in _setting(context, "admin_ids")}
+    user = update.effective_user
+    if user is None or user.id not in admins:
+        await _reply(update, "That command is for the bot's administrators.")
+        return
+    store = _store(context)
+    await _reply(update, render.stats(store_stats(store)))
+
+
+def store_stats(store: Store) -> dict[str, object]:
+    """The figures /stats and `diplobot outbox` show."""
+    rows = store.subscription_rows()
+    return {
+        **store.chat_count(),
+        "subscriptions": len(rows),
+        "articles": store.article_count(),
+        "events": store.event_count(),
+        "outbox": store.outbox_counts(),
+        "sources": [
+            (f["location"], f.get("last_success"), f.get("last_error"), f.get("failures"))
+            for f in store.feeds()
+        ],
+    }
+
+
+async def chat_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every other handler: a chat that had blocked the bot and writes again
+    is active again, and its subscriptions resume."""
+    chat = update.effective_chat
+    wrote = chat is not None and update.effective_message is not None
+    if wrote and _store(context).reactivate_chat(chat.id):
+        log.info("chat %s active again", chat.id)
+
+
+async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: its subscriptions and queue follow the new id."""
+    message = update.effective_message
+    if message and message.migrate_to_chat_id:
+        _store(context).migrate_chat(message.chat_id, message.migrate_to_chat_id)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -156,11 +336,69 @@ async def _resolve_or_suggest(update: Update, query: str) -> Country | None:
     return None
 
 
-async def _send_country(update: Update, context: ContextTypes.DEFAULT_TYPE, found: Country) -> None:
-    limit = int(_setting(context, "articles_per_reply"))
-    articles = _store(context).articles_about(found.code, limit=limit)
-    for message in render.country_reply(found, articles):
-        await _reply(update, message)
+def _resolve_pair(query: str) -> tuple[Country, Country] | None:
+    """Two countries in one query ("Iran France", "United States Iran"), when the whole
+    query is not itself one country's name."""
+    if countries.resolve(query):
+        return None
+    words = query.split()
+    for cut in range(1, len(words)):
+        first = countries.resolve(" ".join(words[:cut]))
+        second = countries.resolve(" ".join(words[cut:]))
+        if first and second and first.code != second.code:
+            return first, second
+    return None
+
+
+async def _send_events(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, code: str, partner: str | None, offset: int
+) -> None:
+    """A page of a country's (or a pair's) events, newest first, with its buttons."""
+    store = _store(context)
+    digest = digests.build_digest(
+        store, code, partner=partner, limit=EVENTS_PER_PAGE, offset=offset, order="newest",
+        summary_words=BRIEF_WORDS,
+    )  # fmt: skip
+    if not digest.items:
+        await _send_no_events(update, context, code, partner, offset)
+        return
+    more = f"more:{code}:{partner or '-'}:{offset + EVENTS_PER_PAGE}" if digest.more else None
+    title = digest.title if offset == 0 else f"{digest.title} (from {offset + 1})"
+    await _send_page(update, title, digest.items, more)
+
+
+async def _send_no_events(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, code: str, partner: str | None, offset: int
+) -> None:
+    if offset:
+        await _reply(update, "No more events.")
+        return
+    store = _store(context)
+    name = digests.side_name(code) + (f" and {digests.side_name(partner)}" if partner else "")
+    nearest = digests.nearest_event_days(store, partner or code, date.today())
+    await _reply(update, render.no_events(name, nearest))
+    articles = store.articles_about(code, limit=int(_setting(context, "articles_per_reply")))
+    if articles and not partner:
+        for message in render.country_reply(countries.country(code), articles):
+            await _reply(update, message)
+
+
+async def _send_latest(update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int) -> None:
+    items, more = digests.latest(
+        _store(context), EVENTS_PER_PAGE, offset=offset, summary_words=BRIEF_WORDS
+    )
+    if not items:
+        await _reply(update, "No events yet." if not offset else "No more events.")
+        return
+    title = "Latest events" if offset == 0 else f"Latest events (from {offset + 1})"
+    await _send_page(update, title, items, f"more:*:-:{offset + EVENTS_PER_PAGE}" if more else None)
+
+
+async def _send_page(update: Update, title: str, items: list, more: str | None) -> None:
+    messages, keyboard = render.event_page(title, items, more)
+    for n, message in enumerate(messages, start=1):
+        markup = keyboard if n == len(messages) else None
+        await _reply(update, message, reply_markup=markup, disable_web_page_preview=True)
 
 
 async def _offer_countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

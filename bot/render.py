@@ -14,6 +14,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from summaries.countries import Country
+from summaries.digest import Digest, DigestItem
 from summaries.store import StoredArticle
 from summaries.tokenize import split_sentences
 
@@ -141,11 +142,61 @@ def country_counts(counts: Sequence[tuple[Country, int]], period: str) -> str:
     return split_messages(lines, header=f"<b>Countries with news {esc(period)}</b>")[0]
 
 
-def subscriptions_list(countries: Sequence[Country]) -> str:
-    if not countries:
-        return "You have no subscriptions. Add one with /subscribe Iran."
-    lines = "\n".join(f"• {flag(c.code)} {esc(c.name)}" for c in countries)
-    return f"<b>Your subscriptions</b>\n{lines}"
+def subscriptions_list(rows: Sequence[tuple[Country, str, str]], timezone: str) -> str:
+    """(country, cadence described, next delivery) per subscription."""
+    if not rows:
+        return "You have no subscriptions. Add one with /subscribe Iran daily 08:00."
+    lines = "\n".join(
+        f"• {flag(c.code)} {esc(c.name)} — {esc(cadence)}; next: {esc(when)}"
+        for c, cadence, when in rows
+    )
+    return f"<b>Your subscriptions</b> (times in {esc(timezone)})\n{lines}"
+
+
+def subscribe_usage() -> str:
+    return (
+        "Usage: /subscribe NAME [WHEN]\n"
+        "• /subscribe Iran — each new event as it is found\n"
+        "• /subscribe Iran daily 08:00 — a digest every day\n"
+        "• /subscribe Iran weekly mon 09:00 — a digest every week\n"
+        "Times are in your time zone: set it with /timezone Europe/Paris."
+    )
+
+
+def subscribed(country: Country, cadence: str, when: str, changed: bool, timezone: str) -> str:
+    """The answer to /subscribe: what was set and when the first delivery comes."""
+    name = f"<b>{esc(country.name)}</b>"
+    head = f"Subscribed to {name}: {esc(cadence)}." if changed else (
+        f"You already follow {name}: {esc(cadence)}."
+    )  # fmt: skip
+    if when == "as events arrive":
+        return f"{head}\nNew events arrive as they are found."
+    return f"{head}\nNext digest: {esc(when)} ({esc(timezone)})."
+
+
+def timezone_usage(current: str) -> str:
+    return (
+        f"Your time zone is <b>{esc(current)}</b>.\n"
+        "Change it with /timezone Europe/Paris (or UTC+3), or share your location."
+    )
+
+
+def stats(figures: dict) -> str:
+    """The admin /stats message."""
+    outbox = figures["outbox"]
+    lines = [
+        "<b>diplobot stats</b>",
+        f"chats subscribed: {figures['subscribed_chats']} ({figures['inactive_chats']} inactive)",
+        f"subscriptions: {figures['subscriptions']}",
+        f"articles: {figures['articles']}, events: {figures['events']}",
+        "outbox: " + ", ".join(f"{k} {v}" for k, v in outbox.items()),
+    ]
+    for location, success, error, failures in figures["sources"][:20]:
+        state = f"last ok {success}" if success else "never polled ok"
+        if failures:
+            state += f", {failures} failures ({error})"
+        lines.append(f"• {esc(location)}: {esc(state)}")
+    return "\n".join(lines)
 
 
 def command_list(commands: Sequence[tuple[str, str, str]]) -> str:
@@ -155,3 +206,88 @@ def command_list(commands: Sequence[tuple[str, str, str]]) -> str:
         for name, args, about in commands
     ]
     return "<b>diplobot</b> — diplomatic news by country\n\n" + "\n".join(lines)
+
+
+# -- events and digests ----------------------------------------------------------------------
+
+# Room kept for the bold headline and source lines when an event's brief must be shortened.
+_EVENT_BLOCK_CHARS = 1500
+
+
+def event_block(item: DigestItem, *, sources: bool = True) -> str:
+    """One event as HTML: bold headline, its brief, and its sources as links."""
+    head = f"<b>{esc(item.headline)}</b>"
+    brief = " ".join(item.summary)
+    body = esc(brief)
+    if telegram_length(body) > _EVENT_BLOCK_CHARS:
+        body = _clip_escaped(brief, _EVENT_BLOCK_CHARS)
+    lines = [head, body] if body else [head]
+    if sources:
+        lines.append(source_line(item))
+    return "\n".join(lines)
+
+
+def source_line(item: DigestItem, limit: int = 5) -> str:
+    """ "Sources: <a>Outlet one</a>, <a>Outlet two</a> (+3 more)"."""
+    links = [source_link(s.title, s.locator) for s in item.sources[:limit]]
+    more = len(item.sources) - limit
+    suffix = f" (+{more} more)" if more > 0 else ""
+    noun = "Source" if len(item.sources) == 1 else f"{len(item.sources)} sources"
+    return f"<i>{noun}:</i> " + ", ".join(links) + suffix
+
+
+def source_link(title: str | None, locator: str) -> str:
+    """A link when the source is a web address, its escaped name otherwise."""
+    label = title or locator.rsplit("/", 1)[-1] or locator
+    label = label if len(label) <= 80 else label[:79] + "…"
+    if locator.startswith(("http://", "https://")):
+        return f'<a href="{esc(locator)}">{esc(label)}</a>'
+    return esc(label)
+
+
+def digest_messages(digest: Digest, title: str | None = None) -> list[str]:
+    """A digest as Telegram messages, split only between events, none over 4096."""
+    header = f"<b>{esc(title or digest.title)}</b>"
+    if not digest.items:
+        return [f"{header}\n\nNo events in this period."]
+    return split_messages((event_block(item) for item in digest.items), header)
+
+
+def event_page(
+    title: str, items: Sequence[DigestItem], more_data: str | None
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """A page of events: messages (split between events) and, for the last one, a keyboard
+    with a "Sources" button per event and "More" when `more_data` is given."""
+    blocks = [f"{n}. " + event_block(item, sources=False) for n, item in enumerate(items, 1)]
+    messages = split_messages(blocks, f"<b>{esc(title)}</b>")
+    buttons = [
+        InlineKeyboardButton(f"Sources {n}", callback_data=f"src:{item.cluster_id}")
+        for n, item in enumerate(items, start=1)
+    ]
+    rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    if more_data:
+        rows.append([InlineKeyboardButton("More ▸", callback_data=more_data)])
+    return messages, InlineKeyboardMarkup(rows) if rows else None
+
+
+def sources_message(item: DigestItem) -> str:
+    """Every source of one event, one per line, under its headline."""
+    lines = [f"<b>{esc(item.headline)}</b>"]
+    lines += [f"• {source_link(s.title, s.locator)}" for s in item.sources[:30]]
+    if len(item.sources) > 30:
+        lines.append(f"… and {len(item.sources) - 30} more")
+    return "\n".join(lines)
+
+
+def no_events(name: str, nearest: Sequence[str]) -> str:
+    """What /country says when there is nothing to show, with days that do have events."""
+    text = f"No diplomatic events for <b>{esc(name)}</b> yet."
+    if nearest:
+        days = ", ".join(esc(human_date(d)) for d in nearest)
+        text += f"\nNearest days with events: {days}."
+    return text
+
+
+def nothing_new(title: str, name: str) -> str:
+    """The note sent, to those who asked for it, when a digest has no new events."""
+    return f"<b>{esc(title)}</b>\n\nNothing new about {esc(name)} since the last digest."

@@ -1,4 +1,10 @@
-"""`diplobot run`: the real bot, polling a Bot API server until stopped.
+"""`diplobot run`: the bot as a service — commands, scheduled polling and digests, delivery.
+
+Long polling by default; with a webhook URL, Telegram (or a reverse proxy in front of this
+process) posts updates to us and every request must carry the secret token (PTB checks the
+X-Telegram-Bot-Api-Secret-Token header and answers 403 otherwise). SIGTERM or Ctrl-C stops
+cleanly: the scheduler stops, the message being sent finishes and its row is recorded;
+rows not yet sent stay in the outbox for the next start.
 
 The token comes only from the environment and never reaches a log line or an error
 message: a refused token or an unreachable server is reported in words a user can act on.
@@ -6,27 +12,68 @@ message: a refused token or an unreachable server is reported in words a user ca
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 import sys
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ContextTypes
 
-from bot.app import TELEGRAM_API_URL, build_application, protect_token_in_logs
+from bot import schedule as jobs
+from bot.app import TELEGRAM_API_URL, bot_base_urls, build_application, protect_token_in_logs
+from bot.delivery import Deliverer, Pacer
 from summaries.store import Store
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+UPDATES = ["message", "callback_query"]
+log = logging.getLogger(__name__)
 
 
-def run(store: Store, settings: dict[str, Any], token: str, api_url: str | None = None) -> int:
-    """Poll until Ctrl-C / SIGTERM; 0 on a clean stop, 1 when the bot could not start."""
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram posts updates (`url`), where we listen, and the shared secret."""
+
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret: str | None = None
+
+
+def run(
+    store: Store,
+    settings: dict[str, Any],
+    token: str,
+    api_url: str | None = None,
+    *,
+    webhook: Webhook | None = None,
+    json_logs: bool = False,
+) -> int:
+    """Serve until SIGTERM / Ctrl-C; 0 on a clean stop, 1 when the bot could not start."""
     api_url = api_url or TELEGRAM_API_URL
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    protect_token_in_logs(token, LOG_FORMAT)
+    protect_token_in_logs(token, None if json_logs else LOG_FORMAT, json_lines=json_logs)
     app = build_application(store, settings, token, api_url)
-    logging.getLogger(__name__).info("starting diplobot against %s", api_url)
+    Runtime(store, settings, token, api_url).install(app)
+    log.info("starting diplobot against %s (%s)", api_url, "webhook" if webhook else "polling")
     try:
-        app.run_polling(allowed_updates=["message", "callback_query"])
+        if webhook:
+            secret = webhook.secret or secrets.token_urlsafe(32)
+            app.run_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                url_path=urlsplit(webhook.url).path.lstrip("/"),
+                webhook_url=webhook.url,
+                secret_token=secret,
+                allowed_updates=UPDATES,
+            )
+        else:
+            app.run_polling(allowed_updates=UPDATES)
     except InvalidToken:
         print(
             f"diplobot: the Bot API at {api_url} refused the token in TELEGRAM_BOT_TOKEN. "
@@ -45,6 +92,117 @@ def run(store: Store, settings: dict[str, Any], token: str, api_url: str | None 
         )
         return 1
     return 0
+
+
+class Runtime:
+    """The scheduled side of a running bot: jobs on PTB's JobQueue plus the Deliverer task.
+
+    The JobQueue (APScheduler 3) was chosen over a separate scheduler because it starts and
+    stops with the Application in both polling and webhook mode and runs on its event loop.
+    """
+
+    def __init__(self, store: Store, settings: dict[str, Any], token: str, api_url: str) -> None:
+        self.store = store
+        self.settings = settings
+        self.token = token
+        self.api_url = api_url
+        self.stop = asyncio.Event()
+        self.deliverer: Deliverer | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.bot: Bot | None = None
+
+    def install(self, app: Application) -> None:
+        plan = self.settings["schedule"]
+        queue = app.job_queue
+        if queue is None:  # the job-queue extra is a dependency; this is a packaging error
+            raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+        queue.run_once(self._start_delivery, when=0, name="delivery")
+        queue.run_repeating(self._digests, interval=plan["digest_check_s"], first=1, name="digests")
+        queue.run_repeating(self._poll, interval=plan["poll_check_s"], first=2, name="poll")
+        previous = app.post_stop
+
+        async def stopping(application: Application) -> None:
+            await self.shutdown()
+            if previous:
+                await previous(application)
+
+        app.post_stop = stopping
+
+    async def _start_delivery(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Its own Bot without PTB's rate limiter: retries and pacing are the Deliverer's."""
+        base_url, base_file_url = bot_base_urls(self.api_url)
+        self.bot = Bot(self.token, base_url=base_url, base_file_url=base_file_url)
+        await self.bot.initialize()
+        config = self.settings["delivery"]
+        self.deliverer = Deliverer(
+            self.store,
+            self.bot,
+            Pacer(per_second=float(config["messages_per_second"])),
+            max_attempts=int(config["max_attempts"]),
+        )
+        jobs.queue_new_events(self.store)  # the first run only sets the watermark
+        self.task = asyncio.create_task(self.deliverer.run(self.stop))
+        log.info("delivery started; outbox %s", self.store.outbox_counts())
+
+    async def _digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        grace = timedelta(hours=float(self.settings["schedule"]["grace_hours"]))
+        report = jobs.queue_due_digests(self.store, grace=grace)
+        if report.rows or report.built:
+            log.info(
+                "digests: %d queued, %d built, %d empty", report.rows, report.built, report.empty
+            )
+            self._wake()
+
+    async def _poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self.store.feeds():
+            return
+        reports = await asyncio.to_thread(self._poll_sources)
+        for report in reports:
+            if report.new or report.failed:
+                log.info(
+                    "source %s: %d new, %d failed %s",
+                    report.location,
+                    report.new,
+                    report.failed,
+                    report.note,
+                )
+        queued = jobs.queue_new_events(self.store)
+        if queued.rows:
+            log.info("instant: %d deliveries queued", queued.rows)
+            self._wake()
+
+    def _poll_sources(self) -> list[Any]:
+        """In a worker thread, with its own connection: ingest never blocks the bot."""
+        from summaries.sources.http import Fetcher
+        from summaries.sources.poll import poll_all
+
+        config = self.settings["sources"]
+        fetcher = Fetcher(
+            connect_timeout=config["connect_timeout_s"],
+            read_timeout=config["read_timeout_s"],
+            max_bytes=config["max_response_bytes"],
+        )
+        interval = timedelta(seconds=int(self.settings["schedule"]["poll_interval_s"]))
+        with Store(self.store.path) as own, fetcher:
+            return poll_all(
+                own, fetcher, sentences=self.settings["summary"]["sentences"], interval=interval
+            )
+
+    def _wake(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.wake()
+
+    async def shutdown(self) -> None:
+        """Stop the sender after the message in flight; leave the rest queued."""
+        self.stop.set()
+        if self.task is not None:
+            try:
+                await asyncio.wait_for(self.task, timeout=15)
+            except TimeoutError:
+                log.warning("delivery did not stop within 15 s; unsent rows stay queued")
+        if self.bot is not None:
+            await self.bot.shutdown()
+        log.info("stopped; outbox %s", self.store.outbox_counts())
 
 
 def _safe(exc: Exception, token: str) -> str:

@@ -87,11 +87,24 @@ def clean(raw: str) -> CleanArticle:
     title, body_start = _headline(lines)
     paragraphs = _paragraphs(lines[body_start:])
     paragraphs = _without_lead_prefix(paragraphs)
-    return CleanArticle(
-        title=title,
-        paragraphs=[split_glued_sentences(p) for p in paragraphs],
-        header_date=header_date,
-    )
+    return CleanArticle(title=title, paragraphs=_unglued(paragraphs), header_date=header_date)
+
+
+def _unglued(paragraphs: list[str]) -> list[str]:
+    """`split_glued_sentences` on the paragraphs that may need it: one hint scan over the
+    whole body finds them, instead of one scan per paragraph."""
+    marks = [m.start() for m in _GLUE_HINT.finditer("\n".join(paragraphs))]
+    if not marks:
+        return paragraphs
+    out, start, k = [], 0, 0
+    for paragraph in paragraphs:
+        end = start + len(paragraph)
+        while k < len(marks) and marks[k] < start:
+            k += 1
+        hinted = k < len(marks) and marks[k] < end
+        out.append(split_glued_sentences(paragraph) if hinted else paragraph)
+        start = end + 1
+    return out
 
 
 def normalize(raw: str) -> str:
@@ -186,17 +199,21 @@ def _without_furniture(lines: list[str]) -> list[str]:
     has been seen; before that it is just a furniture line.
     """
     kept: list[str] = []
-    seen_body = False
     for line in lines:
         kind = _line_kind(line) if line else None
         if kind is None:
             kept.append(line)
-            seen_body = seen_body or (bool(line) and not _title_like(line))
-        elif kind is _TAIL and seen_body:
+        elif kind is _TAIL and _has_body(kept):
             break
         else:
             kept.append("")
     return kept
+
+
+def _has_body(lines: list[str]) -> bool:
+    """Whether any line is body text rather than a headline-like line (asked only when a
+    tail marker appears, which most articles never have)."""
+    return any(line and not _title_like(line) for line in lines)
 
 
 def _line_kind(line: str) -> str | None:

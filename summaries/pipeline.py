@@ -8,6 +8,7 @@ a bad input file means (a skip with a reason, never a crash, never a half-writte
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -17,8 +18,10 @@ from typing import TypeVar
 
 from summaries import clean as cleaning
 from summaries import countries, dates, dedup
+from summaries.events import Event, extract_events
 from summaries.sources.items import RawItem
 from summaries.store import ArticleRecord, CountryRef, Store
+from summaries.store_events import EventRecord
 from summaries.summarize import summarize
 
 TEXT_SUFFIXES = (".txt",)
@@ -27,6 +30,7 @@ ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, ".html", ".htm", ".json", ".jsonl")
 # that an interrupted ingest loses little work (a re-run redoes only the open batch).
 BATCH_SIZE = 100
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class SkipFile(Exception):
@@ -267,8 +271,13 @@ def ingest_text(
     sentences: int = 3,
     title: str | None = None,
     found: dates.FoundDate | None = None,
+    events: bool = True,
 ) -> tuple[str, int]:
-    """Store one article's raw text: ("new" | "duplicate", article id); SkipFile if empty."""
+    """Store one article's raw text: ("new" | "duplicate", article id); SkipFile if empty.
+
+    `events=False` skips event extraction (the ingest benchmark measures the stages that
+    every article needs).
+    """
     article = clean_article(raw)
     if title:
         article = replace(article, title=title)
@@ -288,4 +297,43 @@ def ingest_text(
     )
     record.minhash = minhash
     article_id, is_new = store.add_article(record)
+    if is_new and events:
+        store_events(store, article_id, article, found, locator)
     return ("new" if is_new else "duplicate"), article_id
+
+
+def store_events(
+    store: Store,
+    article_id: int,
+    article: cleaning.CleanArticle,
+    found: dates.FoundDate | None,
+    locator: str,
+) -> None:
+    """Extract a stored article's diplomatic events and file them into event clusters.
+
+    A failure here is a bug in one rule: it is logged and costs the article its events,
+    never the article itself or the rest of the batch.
+    """
+    published = found.value if found else None
+    try:
+        extracted = extract_events(article.text, title=article.title, published=published)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("event extraction failed for %s", locator)
+        return
+    if not extracted:
+        return
+    day = (published or datetime.now(UTC).date()).isoformat()
+    store.add_events(article_id, day, [event_record(e) for e in extracted])
+
+
+def event_record(event: Event) -> EventRecord:
+    return EventRecord(
+        date=event.date.isoformat() if event.date else None,
+        date_how=event.date_how,
+        type=event.type,
+        cameo=event.cameo,
+        sides=event.sides,
+        actors=[a.as_dict() for a in event.actors],
+        topics=list(event.topics),
+        sentences=list(event.sentences),
+    )

@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 # Counts where zero makes no sense (an empty summary, a reply with no article).
-MINIMUMS = {"summary.sentences": 1, "bot.articles_per_reply": 1, "ingest.max_file_bytes": 1}
+MINIMUMS = {
+    "summary.sentences": 1,
+    "bot.articles_per_reply": 1,
+    "ingest.max_file_bytes": 1,
+    "schedule.poll_interval_s": 60,
+    "schedule.poll_check_s": 5,
+    "schedule.digest_check_s": 1,
+    "schedule.grace_hours": 0,
+    "delivery.messages_per_second": 1,
+    "delivery.max_attempts": 1,
+}
 
 
 class ConfigError(ValueError):
@@ -64,7 +74,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any], file: Path, prefix: s
         if not _same_kind(current, value):
             raise ConfigError(f"{file}: '{name}' must be {type(current).__name__}, got {value!r}")
         minimum = MINIMUMS.get(name, 0)
-        if isinstance(value, int) and not isinstance(value, bool) and value < minimum:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < minimum:
             raise ConfigError(f"{file}: '{name}' must be at least {minimum}, got {value}")
         base[key] = value
 

@@ -12,8 +12,8 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +21,10 @@ from pathlib import Path
 import sqlite_utils
 
 from summaries import dedup
+from summaries.store_delivery import DELIVERY_SCHEMA, DeliveryQueries
+from summaries.store_events import EventQueries
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def default_db_path() -> Path:
     return Path(base) / "diplobot" / "diplobot.db"
 
 
-class Store:
+class Store(EventQueries, DeliveryQueries):
     """A diplobot database file, migrated to the current schema on open."""
 
     def __init__(self, path: str | Path) -> None:
@@ -142,6 +144,11 @@ class Store:
                 self._migrate_v3()
             if version < 4:
                 self._migrate_v4()
+            if version < 5:
+                self._migrate_v5()
+            if version < 6:
+                for statement in DELIVERY_SCHEMA:
+                    self.db.execute(statement)
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -235,6 +242,40 @@ class Store:
                 [dedup.to_bytes(minhash) if minhash is not None else None, article_id],
             )
 
+    def _migrate_v5(self) -> None:
+        """v5: diplomatic events per article, clustered across articles (see add_events).
+
+        `cluster_id` is the id of a cluster's first event, so it never changes once given;
+        `day` is the event's date or, when unknown, its article's day: only for ordering and
+        for deciding whether two reports are close enough in time to be one event.
+        """
+        self.db.execute(
+            """
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                article_id INTEGER NOT NULL REFERENCES articles(id),
+                cluster_id INTEGER NOT NULL,
+                date TEXT,
+                date_how TEXT,
+                day TEXT NOT NULL,
+                type TEXT NOT NULL,
+                cameo TEXT,
+                sides TEXT NOT NULL,
+                actors TEXT NOT NULL,
+                topics TEXT NOT NULL,
+                sentences TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )
+            """
+        )
+        self.db.execute("CREATE INDEX events_cluster ON events(cluster_id)")
+        self.db.execute("CREATE INDEX events_match ON events(sides, type, day)")
+        self.db.execute("CREATE INDEX events_article ON events(article_id)")
+        self.db.execute(
+            "CREATE TABLE event_sides (event_id INTEGER NOT NULL REFERENCES events(id), "
+            "code TEXT NOT NULL, PRIMARY KEY (code, event_id))"
+        )
+
     # -- articles -------------------------------------------------------------------------
 
     def add_article(self, record: ArticleRecord) -> tuple[int, bool]:
@@ -280,6 +321,22 @@ class Store:
         if is_new and record.minhash is not None and self._near is not None:
             self._near.add(int(article_id), record.minhash)
         return int(article_id), is_new
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Several writes that stand or fall together (a savepoint inside an open batch)."""
+        return self._savepoint()
+
+    def meta(self, key: str) -> str | None:
+        """A small piece of state kept with the data (watermarks), None when unset."""
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -484,38 +541,6 @@ class Store:
                 self.db["sources"].update(
                     source_id, {"last_error": error, "failures": failures + 1, **state}
                 )
-
-    # -- subscriptions --------------------------------------------------------------------
-
-    def subscribe(self, chat_id: int, code: str) -> bool:
-        """Subscribe a chat to a country; False if it already was (one row, never two)."""
-        with self.db.atomic():
-            cur = self.db.execute(
-                "INSERT OR IGNORE INTO subscriptions(chat_id, code, created_at) VALUES (?, ?, ?)",
-                [chat_id, code, _now()],
-            )
-        return cur.rowcount == 1
-
-    def unsubscribe(self, chat_id: int, code: str) -> bool:
-        """Drop a subscription; False if there was none."""
-        with self.db.atomic():
-            cur = self.db.execute(
-                "DELETE FROM subscriptions WHERE chat_id = ? AND code = ?", [chat_id, code]
-            )
-        return cur.rowcount == 1
-
-    def subscriptions(self, chat_id: int) -> list[str]:
-        rows = self.db.execute(
-            "SELECT code FROM subscriptions WHERE chat_id = ? ORDER BY created_at, code",
-            [chat_id],
-        ).fetchall()
-        return [r[0] for r in rows]
-
-    def subscribers(self, code: str) -> Iterable[int]:
-        rows = self.db.execute(
-            "SELECT chat_id FROM subscriptions WHERE code = ? ORDER BY chat_id", [code]
-        ).fetchall()
-        return [r[0] for r in rows]
 
 
 _ARTICLE_COLUMNS = (

@@ -1,30 +1,36 @@
-"""Short extractive summaries of one cleaned article, built on sumy.
+"""Short extractive summaries of cleaned articles, built on sumy.
 
-A summary is a few whole sentences copied from the article, in the article's own order, so
-it can never state something the source did not. Ranking is sumy's: LexRank by default,
-with sumy's Snowball stemmer and bundled English stop words, neither of which needs a
-download. Sentences and words come from `summaries.tokenize`, because sumy's own tokenizer
-needs NLTK data that is not installed.
+A summary is whole sentences copied from the article, in the article's own order, so it can
+never state something the source did not, and it is never cut mid-sentence: a limit is a
+number of sentences, a number of words, or both (a sentence that does not fit is skipped).
+The default ranking, "news" (summaries/news_rank.py), works on sumy's document model with
+sumy's Snowball stemmer and bundled English stop words and adds what news needs: a lead
+prior, the headline's words, a length prior, penalties for bylines, credits and dangling
+quotations, and MMR against repetition. Any of sumy's own algorithms can be asked for by
+name; `diplobot eval summaries` compares them all. Sentences and words come from
+`summaries.tokenize`, because sumy's own tokenizer needs NLTK data that is not installed.
 
 Before ranking, the article's sentences are screened so that page furniture the cleaner
 missed ("Related Articles", a repeated headline, an all-caps banner) is never chosen: a
 candidate needs at least `MIN_WORDS` words, lower-case words (prose has "the", "said"), and
-final punctuation. When an article has no such sentence the screen relaxes rather than
-return nothing, so a non-empty text always gets a non-empty summary.
+final punctuation; a wire dateline ("WASHINGTON (CNN) -- ") is trimmed off its sentence.
+When an article has no such sentence the screen relaxes rather than return nothing, so a
+non-empty text always gets a non-empty summary (unless a word budget is smaller than every
+sentence).
+
+`summarize_cluster` summarises several reports of one event together, never telling the
+same fact twice: the digests use it.
 
 sumy is imported on first use: its modules pull in NLTK, requests and numpy, about 0.6 s
 that a caller which never summarizes (the bot's command parser, most tests) should not pay.
-
-`Summarizer` is the seam for later work: it takes the name of any sumy algorithm that ranks
-plain sentences, and `Summarizer.rank` is the single place that turns candidate sentences
-into chosen ones, where position priors, MMR or a multi-article pool can plug in.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -57,10 +63,21 @@ ALGORITHMS: dict[str, tuple[str, str]] = {
     "kl": ("sumy.summarizers.kl", "KLSummarizer"),
     "sumbasic": ("sumy.summarizers.sum_basic", "SumBasicSummarizer"),
 }
+# The default: sumy's document model and stemmer with a ranking made for news
+# (summaries/news_rank.py), measured against all of the above with `diplobot eval summaries`.
+DEFAULT_ALGORITHM = "news"
+ALL_ALGORITHMS = (DEFAULT_ALGORITHM, *ALGORITHMS)
+DEFAULT_SENTENCES = 3
 LANGUAGE = "english"
 
 # Final punctuation, optionally followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
+# A wire dateline opening the first sentence: "(CNN)", "WASHINGTON (CNN) -- ", "(AP) — ".
+# It is furniture, not news, so a summary sentence starts after it.
+_DATELINE = re.compile(
+    r"\A(?:[A-Z][A-Za-z.,' -]{0,40}?\s*)?\((?:CNN|AP|AFP|Reuters|UPI|dpa)[^)]{0,20}\)"
+    r"\s*(?:--|—|–|-)?\s*(?=\S)"
+)
 # Runs of white space, folded to one space when comparing sentences for duplicates.
 _SPACES = re.compile(r"\s+")
 
@@ -69,47 +86,126 @@ _SPACES = re.compile(r"\s+")
 _PROSE, _WORDY, _ANY = range(3)
 
 
-def summarize(text: str, title: str | None = None, sentences: int = 3) -> list[str]:
-    """The `sentences` best sentences of `text` (fewer if it has fewer), in document order.
+def summarize(
+    text: str,
+    title: str | None = None,
+    sentences: int | None = None,
+    *,
+    words: int | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
+) -> list[str]:
+    """The best whole sentences of `text`, in document order.
 
-    `title` is the article's headline, if known: a body line repeating it is not chosen.
+    `sentences` caps how many, `words` how many words in all (a sentence that does not fit is
+    skipped, never cut); with neither, three sentences. `title` is the article's headline, if
+    known: a body line repeating it is not chosen, and its words guide the "news" ranking.
     """
-    return Summarizer().summarize(text, title=title, sentences=sentences)
+    return Summarizer(algorithm).summarize(text, title=title, sentences=sentences, words=words)
+
+
+def summarize_cluster(
+    texts: Sequence[str],
+    titles: Sequence[str | None] | None = None,
+    *,
+    words: int = 100,
+    sentences: int | None = None,
+) -> list[str]:
+    """One brief of several articles about one event, with no fact twice.
+
+    Each article's sentences are scored as in `summarize` (position within its own article,
+    so every lead counts); the pool is then chosen from greedily, and a sentence too similar
+    to one already chosen (`news_rank.Weights.same_fact`) is dropped, whichever article it
+    came from. Sentences come out grouped by article in the order given, each article's in
+    its own order.
+    """
+    from summaries import news_rank
+
+    titles = list(titles) if titles is not None else [None] * len(texts)
+    if len(titles) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(titles)} titles")
+    _check_limits(sentences, words)
+    pool: list[str] = []
+    scored: list[float] = []
+    merged = news_rank.Analysed(stems=[], lengths=[])
+    for text, title in zip(texts, titles, strict=True):
+        found = candidates(text, title)
+        if not found:
+            continue
+        article_scores, analysed = news_rank.scores(found, title)
+        pool += found
+        scored += article_scores
+        merged.stems += analysed.stems
+        merged.lengths += analysed.lengths
+    chosen = news_rank.select(scored, merged, words, sentences)
+    return [pool[i] for i in chosen]
 
 
 @dataclass(frozen=True)
 class Summarizer:
-    """An extractive summarizer: one sumy algorithm over our offline tokenizer."""
+    """An extractive summarizer: the "news" ranker or one sumy algorithm, over our tokenizer."""
 
-    algorithm: str = "lexrank"
+    algorithm: str = DEFAULT_ALGORITHM
     max_sentences: int = MAX_SENTENCES
 
     def __post_init__(self) -> None:
-        if self.algorithm not in ALGORITHMS:
-            known = ", ".join(sorted(ALGORITHMS))
+        if self.algorithm not in ALL_ALGORITHMS:
+            known = ", ".join(ALL_ALGORITHMS)
             raise ValueError(f"unknown algorithm {self.algorithm!r}; known: {known}")
         if self.max_sentences < 1:
             raise ValueError(f"max_sentences must be at least 1, got {self.max_sentences}")
 
-    def summarize(self, text: str, title: str | None = None, sentences: int = 3) -> list[str]:
-        """Pick up to `sentences` candidates of `text` and return them in document order."""
-        if sentences < 1:
-            raise ValueError(f"sentences must be at least 1, got {sentences}")
+    def summarize(
+        self,
+        text: str,
+        title: str | None = None,
+        sentences: int | None = None,
+        words: int | None = None,
+    ) -> list[str]:
+        """Pick candidates of `text` within the limits and return them in document order."""
+        _check_limits(sentences, words)
+        if sentences is None and words is None:
+            sentences = DEFAULT_SENTENCES
         pool = candidates(text, title, limit=self.max_sentences)
-        if len(pool) <= sentences:
-            return pool
-        return self.rank(pool, sentences)
+        if not pool:
+            return []
+        budget = words if words is not None else sys.maxsize
+        if self.algorithm == DEFAULT_ALGORITHM:
+            from summaries import news_rank
 
-    def rank(self, pool: list[str], count: int) -> list[str]:
-        """The `count` best of the distinct sentences in `pool`, kept in pool order."""
+            scored, analysed = news_rank.scores(pool, title)
+            chosen = news_rank.select(scored, analysed, budget, sentences)
+            return [pool[i] for i in chosen]
+        return self.rank(pool, sentences, budget)
+
+    def rank(self, pool: list[str], count: int | None, budget: int = sys.maxsize) -> list[str]:
+        """The best distinct sentences of `pool` by the sumy algorithm, kept in pool order:
+        taken best-rated first while they fit `budget` words, at most `count` of them."""
         import numpy
+
+        def within_limits(infos: list[Any]) -> list[Any]:
+            kept, used = [], 0
+            for info in infos:
+                if count is not None and len(kept) == count:
+                    break
+                size = len(info.sentence.words)
+                if used + size <= budget:
+                    kept.append(info)
+                    used += size
+            return kept
 
         # LexRank divides by a zero norm when no sentence has a content word ("It is what it
         # is."); the ranking is then arbitrary but harmless, so numpy's warning is noise.
         with numpy.errstate(invalid="ignore", divide="ignore"):
-            chosen = _engine(self.algorithm)(_document(pool), count)
+            chosen = engine(self.algorithm)(document_of(pool), within_limits)
         picked = {str(sentence) for sentence in chosen}
         return [sentence for sentence in pool if sentence in picked]
+
+
+def _check_limits(sentences: int | None, words: int | None) -> None:
+    if sentences is not None and sentences < 1:
+        raise ValueError(f"sentences must be at least 1, got {sentences}")
+    if words is not None and words < 1:
+        raise ValueError(f"words must be at least 1, got {words}")
 
 
 def candidates(text: str, title: str | None = None, limit: int = MAX_SENTENCES) -> list[str]:
@@ -122,6 +218,7 @@ def candidates(text: str, title: str | None = None, limit: int = MAX_SENTENCES) 
     title_key = _key(title) if title else None
     tiers: list[list[str]] = [[], [], []]
     for sentence in islice(iter_sentences(text), MAX_SCANNED):
+        sentence = _DATELINE.sub("", sentence, count=1) if "(" in sentence[:60] else sentence
         key = _key(sentence)
         if key in seen:
             continue
@@ -150,7 +247,7 @@ def _key(sentence: str) -> str:
     return _SPACES.sub(" ", sentence).strip().casefold()
 
 
-def _document(sentences: Iterable[str]) -> ObjectDocumentModel:
+def document_of(sentences: Iterable[str]) -> ObjectDocumentModel:
     """A one-paragraph sumy document of already split sentences.
 
     It is built directly instead of with sumy's PlaintextParser, which would re-join lines and
@@ -169,7 +266,7 @@ def _tokenizer() -> Tokenizer:
 
 
 @cache
-def _engine(algorithm: str) -> Any:
+def engine(algorithm: str) -> Any:
     """The sumy summarizer for `algorithm`, imported and configured on first use.
 
     Instances are shared: sumy's summarizers keep no state between calls.

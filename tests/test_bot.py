@@ -52,20 +52,60 @@ async def test_start_and_help_list_every_command(bot):
             assert name in reply.text
 
 
-async def test_country_iran_lists_the_five_seed_articles_with_summaries(bot):
+async def test_country_iran_pages_through_its_events_with_more_and_sources(bot):
     replies = await say(bot, "/country Iran")
-    text = "\n".join(r.text for r in replies)
-    assert "Iran — 5 newest articles" in text
-    assert "Iran Asks Japan, G7 to Push for Gaza Truce" in text
-    assert "17 Apr 2024" in text and "date unknown" in text
-    assert "Kamikawa" in text and "Vucic" in text and "Fidan" in text
+    page = "\n".join(r.text for r in replies)
+    assert page.startswith("Iran: latest events")
+    assert [line[:3] for line in page.splitlines() if line[:1].isdigit()] == [
+        "1. ", "2. ", "3. ", "4. ", "5. "
+    ]  # fmt: skip
+    assert "Iran – Serbia · phone call · presidents Raisi and Vucic · date unknown" in page
     assert all(r.parse_mode == "HTML" and len(r.source) <= MESSAGE_LIMIT for r in replies)
+    keyboard = [b["callback_data"] for b in replies[-1].buttons]
+    assert sum(data.startswith("src:") for data in keyboard) == 5
+    assert keyboard[-1] == "more:IR:-:5"
+    more = await bot.press(CHAT, replies[-1].message_id, "more:IR:-:5", timeout=10)
+    second = "\n".join(r.text for r in more)
+    assert "Iran – France · phone call · foreign ministers Amirabdollahian and Colonna" in second
+    assert "Iran – Japan · phone call" in second and "16 Apr 2024" in second
+    assert "Iran – Iraq · phone call" in second and "30 Nov 2024" in second
+    [first_sources] = [d for d in keyboard if d.startswith("src:")][:1]
+    [sources] = await bot.press(CHAT, replies[-1].message_id, first_sources, timeout=10)
+    # The first event is the Security Council's condolences, reported by seed 003 alone.
+    assert "UN Security Council" in sources.text
+    assert "• World Leaders, Int’l Bodies Send Condolences to Iran" in sources.text
+
+
+async def test_country_pair_lists_only_their_events(bot):
+    replies = await say(bot, "/country Iran France")
+    text = "\n".join(r.text for r in replies)
+    assert text.startswith("Iran – France: latest events")
+    assert "foreign ministers Amirabdollahian and Colonna · 6 Jan 2024" in text
+    assert "Japan" not in text and "more:" not in str(replies[-1].buttons)
+    [none] = await say(bot, "/country Japan France")
+    assert "No diplomatic events for Japan and France yet" in none.text
+    assert "Nearest days with events" in none.text
+
+
+async def test_latest_lists_the_newest_events_anywhere(bot):
+    replies = await say(bot, "/latest")
+    assert replies[0].text.startswith("Latest events")
+    assert any(b["callback_data"].startswith("src:") for b in replies[-1].buttons)
+    assert replies[-1].buttons[-1]["callback_data"] == "more:*:-:5"
+
+
+async def test_trend_sends_a_png_chart_with_a_caption(bot):
+    [photo] = await say(bot, "/trend Iran")
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG\r\n\x1a\n")
+    assert photo.caption.startswith("Iran: ") and "events in the last 12 weeks" in photo.caption
+    [usage] = await say(bot, "/trend")
+    assert "Usage: /trend NAME" in usage.text
 
 
 @pytest.mark.parametrize("name", ["iranian", "IR", "IRAN", "  Iran  "])
 async def test_country_names_resolve_case_insensitively(bot, name):
     replies = await say(bot, f"/country {name}")
-    assert "Iran — 5 newest articles" in replies[0].text
+    assert replies[0].text.startswith("Iran: latest events")
 
 
 async def test_unknown_country_suggests_close_names_with_buttons(bot):
@@ -73,7 +113,7 @@ async def test_unknown_country_suggests_close_names_with_buttons(bot):
     assert "Did you mean" in reply.text and "Iran" in reply.text
     assert "country:IR" in [b["callback_data"] for b in reply.buttons]
     pressed = await bot.press(CHAT, reply.message_id, "country:IR", timeout=10)
-    assert "Iran — 5 newest articles" in pressed[0].text
+    assert pressed[0].text.startswith("Iran: latest events")
     assert bot.answers and bot.answers[-1].data == "country:IR"
 
 
@@ -85,7 +125,7 @@ async def test_country_without_argument_offers_countries_with_news(bot):
 
 async def test_country_with_no_articles_says_so(bot):
     [reply] = await say(bot, "/country Norway")
-    assert "No articles about Norway yet" in reply.text
+    assert "No diplomatic events for Norway yet" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -99,14 +139,37 @@ async def test_hostile_country_queries_get_a_clean_answer(bot, hostile):
 
 
 async def test_subscribe_twice_is_one_subscription_and_unsubscribe_removes_it(bot):
-    assert "Subscribed to" in (await say(bot, "/subscribe Iran"))[0].text
-    assert "already subscribed" in (await say(bot, "/subscribe iranian"))[0].text
+    assert "Subscribed to Iran: instant" in (await say(bot, "/subscribe Iran"))[0].text
+    assert "already follow Iran" in (await say(bot, "/subscribe iranian"))[0].text
     assert "Subscribed to" in (await say(bot, "/subscribe Türkiye"))[0].text
     listing = (await say(bot, "/subscriptions"))[0].text
-    assert "Iran" in listing and ("Türkiye" in listing or "Turkey" in listing)
+    assert "Iran — instant; next: as events arrive" in listing
+    assert "Türkiye" in listing or "Turkey" in listing
     assert "Unsubscribed from" in (await say(bot, "/unsubscribe IR"))[0].text
     assert "were not subscribed" in (await say(bot, "/unsubscribe Iran"))[0].text
     assert "Iran" not in (await say(bot, "/subscriptions"))[0].text
+    assert "Unsubscribed from 1 country" in (await say(bot, "/unsubscribe all"))[0].text
+
+
+async def test_scheduled_subscriptions_follow_the_chats_time_zone(bot):
+    reply = (await say(bot, "/subscribe Iran daily 08:00"))[0].text
+    assert "Subscribed to Iran: daily at 08:00." in reply and "Next digest:" in reply
+    assert "(UTC)" in reply
+    tz = (await say(bot, "/timezone europe/paris"))[0].text
+    assert "Time zone set to Europe/Paris" in tz
+    weekly = (await say(bot, "/subscribe France weekly fri 18:30"))[0].text
+    assert "weekly on Friday at 18:30" in weekly and "Fri " in weekly and "(Europe/Paris)" in weekly
+    listing = (await say(bot, "/subscriptions"))[0].text
+    assert "times in Europe/Paris" in listing and "daily at 08:00; next: " in listing
+    assert "Unknown time '25:00'" in (await say(bot, "/subscribe Iran daily 25:00"))[0].text
+    assert "Did you mean Europe/Paris" in (await say(bot, "/timezone Europe/Pari"))[0].text
+    assert "Usage: /nothingnew" in (await say(bot, "/nothingnew maybe"))[0].text
+    assert "You will get a note" in (await say(bot, "/nothingnew on"))[0].text
+
+
+async def test_stats_is_only_for_admins(bot):
+    [reply] = await say(bot, "/stats")
+    assert "for the bot's administrators" in reply.text
 
 
 async def test_subscriptions_are_per_chat(bot):
@@ -128,8 +191,8 @@ async def test_unknown_command_and_plain_text_get_a_hint(bot):
 
 async def test_country_names_in_aliases(bot):
     for name, expected in [("USA", "United States"), ("UK", "United Kingdom"), ("Turkey", "T")]:
-        [reply] = await say(bot, f"/country {name}")
-        assert expected in reply.text
+        replies = await say(bot, f"/country {name}")
+        assert expected in replies[0].text
 
 
 async def test_command_menu_is_registered(bot):
@@ -142,3 +205,16 @@ async def test_countries_lists_this_weeks_news_with_counts(bot):
     assert "Countries with news this week" in reply.text
     assert "Iran — 2" in reply.text  # seeds 002 and 003 have no date
     assert "country:IR" in [b["callback_data"] for b in reply.buttons]
+
+
+async def test_stats_shows_the_figures_to_an_admin(seeded_db, tmp_path):
+    copy = tmp_path / "admin.db"
+    copy.write_bytes(seeded_db.read_bytes())
+    settings = settings_mod.defaults()
+    settings["bot"]["admin_ids"] = [CHAT]
+    with Store(copy) as store:
+        store.subscribe(9, "IR", "daily 08:00")
+        async with local_bot(store, settings) as tg:
+            [reply] = await say(tg, "/stats")
+    assert "chats subscribed: 1 (0 inactive)" in reply.text
+    assert "articles: 5, events: 9" in reply.text and "outbox: pending 0" in reply.text

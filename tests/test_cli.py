@@ -156,5 +156,5 @@ def test_console_chats_through_the_bot_and_presses_buttons_by_number(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Did you mean" in result.stdout
-    assert "Iran — 5 newest articles" in result.stdout  # button 1 pressed
+    assert "Iran: latest events" in result.stdout  # button 1 pressed
     assert "Subscribed to Japan" in result.stdout

@@ -68,6 +68,12 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
     conn.execute("ALTER TABLE articles DROP COLUMN minhash")
     conn.execute("ALTER TABLE articles DROP COLUMN published_at")
     conn.execute("DROP TABLE sources")
+    conn.execute("DROP TABLE event_sides")
+    for table in ("outbox", "payloads", "chats"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE subscriptions DROP COLUMN cadence")
+    conn.execute("ALTER TABLE subscriptions DROP COLUMN last_handled")
+    conn.execute("DROP TABLE events")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

@@ -7,7 +7,7 @@ import pytest
 from summaries import settings
 
 
-def test_defaults_load_without_a_user_file(tmp_path, monkeypatch):
+def test_built_in_settings_load_without_a_user_file(tmp_path, monkeypatch):
     monkeypatch.setenv("DIPLOBOT_CONFIG", str(tmp_path / "absent.toml"))
     loaded = settings.load()
     assert loaded["summary"]["sentences"] == 3

@@ -91,9 +91,44 @@ def test_subscription_twice_is_one_and_unsubscribe_reports_absence(store):
     assert store.subscribe(7, "IR") is False
     assert store.subscriptions(7) == ["IR"]
     assert store.subscribers("IR") == [7]
-    assert store.unsubscribe(7, "IR") is True
-    assert store.unsubscribe(7, "IR") is False
+    assert store.unsubscribe(7, "IR") == 1
+    assert store.unsubscribe(7, "IR") == 0
     assert store.subscriptions(7) == []
+
+
+def test_a_new_cadence_replaces_the_old_and_unsubscribe_all(store):
+    assert store.subscribe(7, "IR", "daily 08:00") is True
+    assert store.subscribe(7, "IR", "weekly mon 09:00") is True
+    assert store.subscribe(7, "IR", "weekly mon 09:00") is False
+    store.subscribe(7, "FR")
+    assert [(s.code, s.cadence) for s in store.subscription_rows(7)] == [
+        ("IR", "weekly mon 09:00"),
+        ("FR", "instant"),
+    ]
+    assert store.subscribers("FR", "instant") == [7] and store.subscribers("FR", "daily") == []
+    assert store.unsubscribe(7, None) == 2 and store.subscriptions(7) == []
+
+
+def test_a_blocked_chat_is_paused_and_resumes_when_it_writes(store):
+    store.subscribe(7, "IR")
+    store.save_payload("event:1", ["<b>hello</b>"], 1)
+    assert store.enqueue([7, 8], "event:1") == 2
+    assert store.enqueue([7, 8], "event:1") == 0  # unique per (chat, item)
+    assert store.deactivate_chat(7, "blocked") == 1
+    assert store.subscribers("IR") == [] and store.outbox_counts()["dead"] == 1
+    assert store.reactivate_chat(7) is True and store.subscribers("IR") == [7]
+    assert store.reactivate_chat(7) is False
+
+
+def test_a_migrated_group_keeps_its_subscriptions_and_queue(store):
+    store.subscribe(-5, "IR", "daily 08:00")
+    store.set_chat(-5, timezone="Europe/Paris")
+    store.save_payload("event:1", ["x"], 1)
+    store.enqueue([-5], "event:1")
+    store.migrate_chat(-5, -1005)
+    assert store.subscriptions(-5) == [] and store.subscriptions(-1005) == ["IR"]
+    assert store.chat_settings(-1005)["timezone"] == "Europe/Paris"
+    assert [r.chat_id for r in store.due_deliveries("9999")] == [-1005]
 
 
 def test_failed_write_leaves_no_partial_article(store):

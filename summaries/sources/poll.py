@@ -58,12 +58,21 @@ def poll_all(
     force: bool = False,
     now: datetime | None = None,
     progress: Callable[[SourceReport], None] | None = None,
+    interval: timedelta | None = None,
 ) -> list[SourceReport]:
-    """Poll every registered source once (those backing off only with `force`)."""
+    """Poll every registered source once (those backing off only with `force`).
+
+    With `interval` (the scheduler's polls), a source polled successfully is next due after
+    its own `interval_s` if it has one, else after `interval`; a source not yet due is
+    skipped like one backing off. Without it (a manual `diplobot ingest`) nothing is
+    deferred by success.
+    """
     now = now or datetime.now(UTC)
     reports = []
     for source in store.feeds():
-        report = _poll_one(store, fetcher, source, sentences, max_bytes, force, now)
+        own = source.get("interval_s")
+        every = timedelta(seconds=own) if own and interval is not None else interval
+        report = _poll_one(store, fetcher, source, sentences, max_bytes, force, now, every)
         reports.append(report)
         if progress:
             progress(report)
@@ -78,11 +87,17 @@ def _poll_one(
     max_bytes: int,
     force: bool,
     now: datetime,
+    interval: timedelta | None = None,
 ) -> SourceReport:
     report = SourceReport(source["id"], source["location"])
     waiting_until = source.get("next_attempt")
     if not force and waiting_until and waiting_until > now.isoformat():
-        report.note = f"backing off until {waiting_until[:16]} after {source['failures']} errors"
+        if source["failures"]:
+            report.note = (
+                f"backing off until {waiting_until[:16]} after {source['failures']} errors"
+            )
+        else:
+            report.note = f"next poll at {waiting_until[:16]}"
         return report
     try:
         if source["kind"] == "feed":
@@ -95,7 +110,8 @@ def _poll_one(
         delay = backoff((source["failures"] or 0) + 1)
         store.feed_polled(source["id"], str(exc), next_attempt=(now + delay).isoformat())
         return report
-    store.feed_polled(source["id"], None, next_attempt=None, **state)
+    due = (now + interval).isoformat() if interval is not None else None
+    store.feed_polled(source["id"], None, next_attempt=due, **state)
     return report
 
 

@@ -1,0 +1,75 @@
+"""Event-extraction throughput: articles per second through `extract_events` on one core.
+
+Builds N articles from a labelled JSON-lines file (by default 2,000 from the Reuters dev
+split: every story, then stories joined in pairs past the file's end, as bench/ingest.py
+does), cleans them and reads their dates outside the timing, then times `extract_events` on
+each. In the same run, as the baseline, it times `countries.tag` (the stage every ingest
+already pays for) over the same texts. Goal: >= 200 articles/s.
+
+    python bench/events.py ../shared/data/reuters21578-places/dev.jsonl [--articles 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path, where bench/summaries.py would
+# shadow the summaries package: look in the project root instead.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.corpus import corpus  # noqa: E402
+from summaries import countries  # noqa: E402
+from summaries.clean import clean  # noqa: E402
+from summaries.dates import find_date  # noqa: E402
+from summaries.events import extract_events  # noqa: E402
+
+GOAL_PER_S = 200
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", type=Path, help="JSON-lines file with title and text")
+    parser.add_argument("--articles", type=int, default=2_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    prepared = []
+    for raw in corpus(args.data, args.articles, with_date=True):
+        article = clean(raw)
+        found = find_date(raw)
+        prepared.append((article.title, article.text, found.value if found else None))
+    extract_events("Warm-up: Iran's foreign minister met his French counterpart.")
+    types: Counter[str] = Counter()
+    started = time.perf_counter()
+    for title, text, published in prepared:
+        types.update(e.type for e in extract_events(text, title=title, published=published))
+    events_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for title, text, _ in prepared:
+        countries.tag(title, text)
+    baseline_s = time.perf_counter() - started
+    n = len(prepared)
+    figures = {
+        "articles": n,
+        "events": sum(types.values()),
+        "events_articles_per_s": round(n / events_s, 1),
+        "baseline_tag_articles_per_s": round(n / baseline_s, 1),
+        "goal_articles_per_s": GOAL_PER_S,
+        "types": dict(types.most_common()),
+    }
+    if args.json:
+        print(json.dumps(figures))
+        return
+    print(f"articles:                   {n:,} ({figures['events']:,} events found)")
+    print(f"extract_events:             {figures['events_articles_per_s']:,} articles/s")
+    print(f"countries.tag (baseline):   {figures['baseline_tag_articles_per_s']:,} articles/s")
+    print(f"goal:                       {GOAL_PER_S} articles/s")
+    print(f"event types:                {figures['types']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""Sending the outbox: paced to Telegram's limits, retried, never twice, in order.
+
+Every delivery is already a row in the outbox (summaries/store_delivery.py) when this
+module sees it. The Deliverer takes due rows and sends each one's messages in order,
+recording every part as it lands, so a crash or restart resumes where it stopped.
+
+- Pacing (`Pacer`): at most `per_second` messages overall (29.5, just under Telegram's
+  ~30 so a sliding window never sees 31), one message per 1.1 s per chat (the 0.1 s covers
+  the jitter between our clock and the request's arrival), 20 a minute per group; a 429
+  pauses everything for its `retry_after`.
+- Failures: 429 -> wait `retry_after` (not counted as an attempt); 5xx, timeouts and
+  dropped connections -> exponential backoff (1, 2, 4 ... 60 s), dead-lettered after
+  `max_attempts`; 403 (blocked, deactivated) -> the chat is paused and its queue dropped;
+  a migrated group -> the chat id is updated and the message sent to the new id; any other
+  400 is permanent (dead-lettered at once with Telegram's reason).
+- One row per chat at a time, so two items for one chat never interleave.
+
+The bot passed in must not retry on its own (no AIORateLimiter): retries live here, where
+they are recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from summaries.store import Store
+from summaries.store_delivery import OutboxRow, utc_iso
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+MAX_BACKOFF_S = 60.0
+
+
+class Pacer:
+    """Telegram's sending limits, enforced before each request (monotonic clock)."""
+
+    def __init__(
+        self,
+        per_second: float = 29.5,
+        chat_interval_s: float = 1.1,
+        group_per_minute: int = 20,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = 1.0 / per_second
+        self.chat_interval_s = chat_interval_s
+        self.group_interval_s = 60.0 / group_per_minute
+        self.clock = clock
+        self._next_global = 0.0
+        self._next_chat: dict[int, float] = {}
+        self._lock = asyncio.Lock()
+
+    def chat_ready_in(self, chat_id: int) -> float:
+        return max(0.0, self._next_chat.get(chat_id, 0.0) - self.clock())
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a message to `chat_id` is within every limit, and claim the slot."""
+        await asyncio.sleep(self.chat_ready_in(chat_id))
+        async with self._lock:  # one global slot at a time, in order of arrival
+            now = self.clock()
+            start = max(now, self._next_global)
+            self._next_global = start + self.interval
+        await asyncio.sleep(max(0.0, start - now))
+        gap = self.group_interval_s if chat_id < 0 else self.chat_interval_s
+        self._next_chat[chat_id] = self.clock() + gap
+
+    def pause(self, seconds: float) -> None:
+        """After a 429: nothing goes out until it has passed."""
+        self._next_global = max(self._next_global, self.clock() + seconds)
+
+
+class Deliverer:
+    """Sends what the outbox holds; `run_until_idle` for tests and benches, `run` for the
+    service (woken by `wake()` when something new is queued)."""
+
+    def __init__(
+        self,
+        store: Store,
+        bot: Bot,
+        pacer: Pacer | None = None,
+        *,
+        max_attempts: int = MAX_ATTEMPTS,
+        concurrency: int = 8,
+        backoff_base_s: float = 1.0,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.bot = bot
+        self.pacer = pacer or Pacer()
+        self.max_attempts = max_attempts
+        self.backoff_base_s = backoff_base_s
+        self.concurrency = concurrency
+        self.now = now
+        self.sent_messages = 0
+        self._wake = asyncio.Event()
+        self._busy_chats: set[int] = set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_until_idle(self, max_wait_s: float = 120.0) -> None:
+        """Deliver until nothing is due, waiting out retries up to `max_wait_s` between."""
+        deadline = time.monotonic() + max_wait_s
+        while True:
+            sent = await self.deliver_due()
+            if sent:
+                deadline = time.monotonic() + max_wait_s
+                continue
+            pending = self.store.next_delivery_time()
+            if pending is None or time.monotonic() > deadline:
+                return
+            await asyncio.sleep(min(0.5, self._seconds_until(pending)))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver forever until `stop` is set; an in-flight row finishes its current part."""
+        while not stop.is_set():
+            try:
+                await self.deliver_due()
+            except Exception:  # noqa: BLE001 - the sender must outlive any one bad row
+                log.exception("delivery round failed")
+            pending = self.store.next_delivery_time()
+            wait = 30.0 if pending is None else min(30.0, self._seconds_until(pending))
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+            await asyncio.wait(
+                waiters, timeout=max(0.05, wait), return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def deliver_due(self) -> int:
+        """One round: every due row (one per chat), `concurrency` at a time. Rows handled."""
+        rows = self.store.due_deliveries(utc_iso(self.now()), limit=2000)
+        picked: list[OutboxRow] = []
+        chats: set[int] = set()
+        for row in rows:
+            if row.chat_id not in chats and row.chat_id not in self._busy_chats:
+                chats.add(row.chat_id)
+                picked.append(row)
+        if not picked:
+            return 0
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: OutboxRow) -> None:
+            async with gate:
+                self._busy_chats.add(row.chat_id)
+                try:
+                    await self._deliver(row)
+                finally:
+                    self._busy_chats.discard(row.chat_id)
+
+        await asyncio.gather(*(one(row) for row in picked))
+        return len(picked)
+
+    async def _deliver(self, row: OutboxRow) -> None:
+        """Send the row's remaining parts in order; stop at the first failure."""
+        chat_id = row.chat_id
+        for part in range(row.parts_sent, len(row.messages)):
+            await self.pacer.acquire(chat_id)
+            self.store.mark_sending(row.id)
+            try:
+                sent = await self.bot.send_message(
+                    chat_id,
+                    row.messages[part],
+                    parse_mode=ParseMode.HTML,
+                    disable_web_page_preview=True,
+                )
+            except ChatMigrated as exc:
+                log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
+                self.store.migrate_chat(chat_id, exc.new_chat_id)
+                self.store.mark_retry(row.id, "chat migrated", utc_iso(self.now()), counted=False)
+                return
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                self.pacer.pause(wait)
+                self._retry(row, f"flood control: retry after {wait:g} s", wait, counted=False)
+                return
+            except Forbidden as exc:
+                dropped = self.store.deactivate_chat(chat_id, f"chat unavailable: {exc.message}")
+                log.info("chat %s paused (%s); %d deliveries dropped", chat_id, exc, dropped)
+                return
+            except BadRequest as exc:
+                self.store.mark_dead(row.id, f"refused by Telegram: {exc.message}")
+                log.warning("delivery %s to %s refused: %s", row.item, chat_id, exc)
+                return
+            except NetworkError as exc:  # 5xx, timeouts, dropped connections
+                self._backoff(row, f"network: {exc.message}")
+                return
+            except Exception as exc:  # noqa: BLE001 - recorded on the row, retried, bounded
+                log.exception("delivery %s to %s failed", row.item, chat_id)
+                self._backoff(row, f"{type(exc).__name__}: {exc}")
+                return
+            done = part == len(row.messages) - 1
+            self.store.mark_part_sent(row.id, sent.message_id, done)
+            self.sent_messages += 1
+
+    def _backoff(self, row: OutboxRow, error: str) -> None:
+        attempts = self._attempts(row.id)
+        if attempts >= self.max_attempts:
+            self.store.mark_dead(row.id, f"gave up after {attempts} attempts: {error}")
+            log.warning("delivery %s to %s dead-lettered: %s", row.item, row.chat_id, error)
+            return
+        wait = min(MAX_BACKOFF_S, self.backoff_base_s * 2.0 ** (attempts - 1))
+        self._retry(row, error, wait, counted=True)
+
+    def _retry(self, row: OutboxRow, error: str, seconds: float, *, counted: bool) -> None:
+        at = utc_iso(self.now() + timedelta(seconds=seconds))
+        self.store.mark_retry(row.id, error, at, counted=counted)
+
+    def _attempts(self, row_id: int) -> int:
+        found = self.store.delivery_attempts(row_id)
+        return self.max_attempts if found is None else found
+
+    def _seconds_until(self, iso: str) -> float:
+        moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        return max(0.0, (moment - self.now()).total_seconds())
+
+
+def _seconds(value: float | timedelta) -> float:
+    """PTB 22 gives retry_after as seconds or (with PTB_TIMEDELTA) a timedelta."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,398 @@
+"""Digests: a country's (or a pair's) events over a period, ranked, each in one line.
+
+A digest item is one event cluster (every report of one event, see store_events): a
+headline ("Iran – France · phone call · foreign ministers Amirabdollahian and Colonna ·
+6 Jan 2024"), a short brief drawn from all its articles with no fact twice
+(summarize_cluster over the sentences that report it), and its sources.
+
+Importance, used to order a digest (config/digest.toml [ranking]):
+    sources_weight * log2(1 + number of articles)      -- more outlets, bigger news
+  + rank of the highest-ranked actor                   -- a presidents' call beats a spokesman
+  + recency_weight * 0.5 ** (age in days / half-life)  -- yesterday beats last week
+Undated events are aged by the day their article was published or ingested.
+
+Plain text and JSON are rendered here; Telegram HTML lives in bot/render.py.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from summaries import countries
+from summaries.store import Store
+from summaries.store_events import EventCluster
+from summaries.summarize import summarize_cluster
+
+PERIOD_DAYS = {"day": 1, "week": 7}
+DEFAULT_LIMIT = 20
+SUMMARY_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str | None
+    locator: str
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One event in a digest."""
+
+    cluster_id: int
+    headline: str
+    date: str | None
+    day: str
+    type: str
+    cameo: str
+    sides: tuple[str, ...]
+    people: list[str]
+    topics: list[str]
+    summary: list[str]
+    sources: list[Source]
+    score: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.cluster_id,
+            "headline": self.headline,
+            "date": self.date,
+            "type": self.type,
+            "cameo": self.cameo,
+            "sides": list(self.sides),
+            "people": self.people,
+            "topics": self.topics,
+            "summary": self.summary,
+            "sources": [{"title": s.title, "url": s.locator} for s in self.sources],
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The events of one country (and partner) in one period, most important first."""
+
+    country: str
+    partner: str | None
+    since: str | None
+    until: str | None
+    items: list[DigestItem] = field(default_factory=list)
+    more: bool = False  # events left after these (see build_digest's offset)
+
+    @property
+    def title(self) -> str:
+        names = " – ".join(side_name(c) for c in (self.country, self.partner) if c)
+        if self.since and self.until:
+            return f"{names}: events {human_day(self.since)} – {human_day(self.until)}"
+        if self.since:
+            return f"{names}: events since {human_day(self.since)}"
+        return f"{names}: latest events"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "partner": self.partner,
+            "since": self.since,
+            "until": self.until,
+            "events": [item.as_json() for item in self.items],
+        }
+
+    def as_text(self) -> str:
+        """Plain text for terminals and e-mail: headline, brief and sources per event."""
+        lines = [self.title, ""]
+        if not self.items:
+            lines.append("No events in this period.")
+        for n, item in enumerate(self.items, start=1):
+            lines.append(f"{n}. {item.headline}")
+            if item.summary:
+                lines.append("   " + " ".join(item.summary))
+            for source in item.sources:
+                label = source.title or source.locator
+                lines.append(f"   - {label}" + (f" <{source.locator}>" if source.title else ""))
+            lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def period_bounds(
+    period: str | None, since: str | None, today: date | None = None
+) -> tuple[str | None, str | None]:
+    """(since, until) ISO days for a period name or an explicit start; (None, None) = all.
+
+    ValueError for an unknown period or a malformed date, with a message for the user.
+    """
+    today = today or datetime.now(UTC).date()
+    if since:
+        try:
+            start = date.fromisoformat(since)
+        except ValueError:
+            raise ValueError(f"--since {since!r} is not a date (use YYYY-MM-DD)") from None
+        return start.isoformat(), None
+    if period is None:
+        return None, None
+    if period not in PERIOD_DAYS:
+        raise ValueError(f"unknown period {period!r} (use {', '.join(PERIOD_DAYS)})")
+    start = today - timedelta(days=PERIOD_DAYS[period] - 1)
+    return start.isoformat(), today.isoformat()
+
+
+def build_digest(
+    store: Store,
+    code: str,
+    *,
+    partner: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    offset: int = 0,
+    order: str = "importance",
+    today: date | None = None,
+    summary_words: int = SUMMARY_WORDS,
+    found_after: str | None = None,
+    found_until: str | None = None,
+) -> Digest:
+    """The digest of `code`'s events (with `partner`) between `since` and `until`.
+
+    `order` is "importance" (the ranking above) or "newest" (what /country shows);
+    `offset` skips that many events (paging). `Digest.more` says whether any are left.
+    `found_after`/`found_until` keep the events first reported in that window (UTC times):
+    a scheduled digest lists what is new since the previous one.
+    """
+    today = today or datetime.now(UTC).date()
+    clusters = store.event_clusters(
+        code,
+        partner=partner,
+        since=since,
+        until=until,
+        found_after=found_after,
+        found_until=found_until,
+    )
+    scored = [(importance(c, today), c) for c in clusters]
+    if order == "importance":
+        scored.sort(key=lambda pair: (-pair[0], pair[1].day, pair[1].id), reverse=False)
+    more = limit is not None and len(scored) > offset + limit
+    scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
+    items = [digest_item(store, c, score, first=code, summary_words=summary_words)
+             for score, c in scored]  # fmt: skip
+    return Digest(code, partner, since, until, items, more)
+
+
+def latest(
+    store: Store, limit: int = 5, *, offset: int = 0, summary_words: int = SUMMARY_WORDS
+) -> tuple[list[DigestItem], bool]:
+    """The newest events overall, whatever the country, and whether more are left."""
+    today = datetime.now(UTC).date()
+    clusters = store.event_clusters(limit=offset + limit + 1)
+    items = [
+        digest_item(store, c, importance(c, today), summary_words=summary_words)
+        for c in clusters[offset : offset + limit]
+    ]
+    return items, len(clusters) > offset + limit
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Events per week for one country, split by partner: what /trend draws."""
+
+    country: str
+    weeks: list[str]  # the Monday of each week, oldest first
+    partners: dict[str, list[int]]  # partner code -> events per week (busiest partner first)
+    events: list[int]  # events per week (an event with two partners counts once here)
+
+    @property
+    def total(self) -> int:
+        return sum(self.events)
+
+
+def weekly_trend(
+    store: Store, code: str, *, weeks: int = 12, today: date | None = None, top: int = 6
+) -> Trend:
+    """`code`'s events per week over the last `weeks` weeks, by partner.
+
+    Partners beyond the `top` busiest are summed as "other". Undated events count in the
+    week their article appeared.
+    """
+    today = today or datetime.now(UTC).date()
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    index = {monday.isoformat(): i for i, monday in enumerate(mondays)}
+    counts: dict[str, list[int]] = {}
+    events = [0] * weeks
+    for cluster in store.event_clusters(code, since=mondays[0].isoformat()):
+        day = date.fromisoformat(cluster.day)
+        week = (day - timedelta(days=day.weekday())).isoformat()
+        if week not in index:
+            continue  # a date after today (a typo in a source) is left out
+        events[index[week]] += 1
+        for partner in cluster.sides:
+            if partner != code:
+                counts.setdefault(partner, [0] * weeks)[index[week]] += 1
+    ranked = sorted(counts, key=lambda p: (-sum(counts[p]), p))
+    partners = {p: counts[p] for p in ranked[:top]}
+    if len(ranked) > top:
+        partners["other"] = [sum(counts[p][i] for p in ranked[top:]) for i in range(weeks)]
+    return Trend(code, [m.isoformat() for m in mondays], partners, events)
+
+
+def nearest_event_days(store: Store, code: str, around: date, n: int = 3) -> list[str]:
+    """The `n` days nearest to `around` on which `code` has events (for "nothing then")."""
+    days = {c.day for c in store.event_clusters(code)}
+    return sorted(days, key=lambda d: (abs((date.fromisoformat(d) - around).days), d))[:n]
+
+
+def digest_item(
+    store: Store,
+    cluster: EventCluster,
+    score: float,
+    *,
+    first: str | None = None,
+    summary_words: int = SUMMARY_WORDS,
+) -> DigestItem:
+    """Headline, brief and sources for one cluster; `first` is the side named first."""
+    articles = [a for i in cluster.article_ids if (a := store.article(i)) is not None]
+    # The brief comes from the sentences that report this event, pooled over its reports:
+    # an article that reports four condolence calls must not give all four the same brief.
+    reports = [" ".join(r.sentences) for r in cluster.reports if r.sentences]
+    summary = summarize_cluster(reports, words=summary_words) if reports else []
+    sources = list(
+        dict.fromkeys(Source(a.title, a.locator) for a in articles if a.locator or a.title)
+    )
+    return DigestItem(
+        cluster_id=cluster.id,
+        headline=headline(cluster, first=first),
+        date=cluster.date,
+        day=cluster.day,
+        type=cluster.type,
+        cameo=cluster.cameo,
+        sides=_ordered_sides(cluster.sides, first),
+        people=people(cluster),
+        topics=cluster.topics,
+        summary=summary,
+        sources=sources,
+        score=score,
+    )
+
+
+def importance(cluster: EventCluster, today: date) -> float:
+    """The ranking score (see the module docstring)."""
+    weights = _tables()["ranking"]
+    sources = len(cluster.article_ids)
+    age = max(0, (today - date.fromisoformat(cluster.day)).days)
+    recency = 0.5 ** (age / float(weights["recency_half_life_days"]))
+    top_rank = max((title_rank(a.get("title")) for r in cluster.reports for a in r.actors),
+                   default=1.0)  # fmt: skip
+    return (
+        float(weights["sources_weight"]) * math.log2(1 + sources)
+        + top_rank
+        + float(weights["recency_weight"]) * recency
+    )
+
+
+def title_rank(title: str | None) -> float:
+    """How senior a title is: president 3, foreign minister 2, spokesman 1 (config)."""
+    ranks = _tables()["rank"]
+    best = float(ranks["default"])
+    if not title:
+        return best
+    folded = f" {title.casefold()} "
+    for phrase, value in ranks.items():
+        if phrase != "default" and f" {phrase} " in folded:
+            best = max(best, float(value))
+    return best
+
+
+def headline(cluster: EventCluster, *, first: str | None = None) -> str:
+    """ "Iran – France · phone call · foreign ministers Amirabdollahian and Colonna · 6 Jan
+    2024": the sides (`first` leading), what happened, who, and when."""
+    sides = " – ".join(side_name(code) for code in _ordered_sides(cluster.sides, first))
+    label = _tables()["labels"].get(cluster.type, cluster.type.replace("_", " "))
+    parts = [sides, label]
+    who = _who(cluster, first)
+    if who:
+        parts.append(who)
+    parts.append(human_day(cluster.date) if cluster.date else "date unknown")
+    return " · ".join(parts)
+
+
+def people(cluster: EventCluster) -> list[str]:
+    """The named people of a cluster, one name per person however the reports spell it."""
+    seen: dict[str, str] = {}
+    for report in cluster.reports:
+        for actor in report.actors:
+            if actor.get("person"):
+                seen.setdefault(actor.get("person_key") or actor["person"], actor["person"])
+    return list(seen.values())
+
+
+def side_name(code: str) -> str:
+    """A country's display name, or an organisation's ("UN Security Council")."""
+    organisations = _tables()["organisations"]
+    if code in organisations:
+        return str(organisations[code])
+    try:
+        return countries.country(code).name
+    except KeyError:
+        return code
+
+
+def human_day(iso: str) -> str:
+    """ "2024-01-06" -> "6 Jan 2024"."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%b')} {day.year}"
+
+
+def _ordered_sides(sides: tuple[str, ...], first: str | None) -> tuple[str, ...]:
+    if first and first in sides:
+        return (first, *[s for s in sides if s != first])
+    return sides
+
+
+def _who(cluster: EventCluster, first: str | None) -> str:
+    """ "foreign ministers Amirabdollahian and Colonna" when both share a title, else each
+    person with their own title ("President Xi Jinping and President Raisi")."""
+    by_side: dict[str, dict[str, Any]] = {}
+    for report in cluster.reports:
+        for actor in report.actors:
+            current = by_side.get(actor["side"])
+            if current is None or (actor.get("person") and not current.get("person")):
+                by_side[actor["side"]] = actor
+    actors = [by_side[s] for s in _ordered_sides(cluster.sides, first) if s in by_side]
+    named = [a for a in actors if a.get("person")]
+    if not named:
+        return ""
+    titles = {(a.get("title") or "").casefold() for a in actors}
+    if len(named) == len(actors) >= 2 and len(titles) == 1 and "" not in titles:
+        return f"{_plural(actors[0]['title']).lower()} " + _and(
+            [_surname(a["person"]) for a in named]
+        )
+    return _and([f"{a['title']} {a['person']}" if a.get("title") else a["person"] for a in named])
+
+
+def _plural(title: str) -> str:
+    words = title.split()
+    if words[-1].lower() in {"minister", "secretary", "president", "spokesman", "leader"}:
+        words[-1] = words[-1] + "s" if not words[-1].endswith("man") else words[-1][:-3] + "men"
+    return " ".join(words)
+
+
+def _surname(name: str) -> str:
+    words = name.split()
+    particles = set(_tables()["names"]["particles"])
+    start = len(words) - 1
+    while start > 0 and words[start - 1].casefold().rstrip("'") in particles:
+        start -= 1
+    return " ".join(words[start:])
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@cache
+def _tables() -> dict[str, Any]:
+    text = resources.files("config").joinpath("digest.toml").read_text("utf-8")
+    return tomllib.loads(text)

@@ -1,0 +1,300 @@
+"""The event half of the store: diplomatic events, clustered across articles as they arrive.
+
+Reports of one event from several outlets become one cluster: the same type of event between
+the same sides, close in time, and with no contradiction between the people named for a
+side (a foreign ministers' call and a presidents' call on the same day are two events).
+Clustering happens when an article's events are stored, so a cluster id never changes and
+can key a button, a delivery or a digest line.
+
+`Store` inherits these queries; the SQL stays next to the schema it reads (store.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from summaries.store_delivery import utc_iso
+
+if TYPE_CHECKING:
+    import sqlite3
+
+# Two reports with known dates are one event only on the same day or the next (a call on
+# Saturday is reported on Saturday and on Sunday). When a date is unknown the article's day
+# stands in, and reports up to this many days apart may describe the same event.
+KNOWN_DATE_SLACK_DAYS = 1
+UNKNOWN_DATE_SLACK_DAYS = 2
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """An event as the pipeline hands it over (from summaries.events.Event)."""
+
+    date: str | None
+    date_how: str | None
+    type: str
+    cameo: str
+    sides: tuple[str, ...]
+    actors: list[dict[str, Any]]
+    topics: list[str]
+    sentences: list[str]
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One article's report of an event, as read back."""
+
+    id: int
+    cluster_id: int
+    article_id: int
+    date: str | None
+    day: str
+    type: str
+    cameo: str
+    sides: tuple[str, ...]
+    actors: list[dict[str, Any]]
+    topics: list[str]
+    sentences: list[str]
+    article_title: str | None
+    locator: str
+
+
+@dataclass
+class EventCluster:
+    """All reports of one event: what digests rank and render."""
+
+    id: int
+    reports: list[StoredEvent] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return self.reports[0].type
+
+    @property
+    def cameo(self) -> str:
+        return self.reports[0].cameo
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return self.reports[0].sides
+
+    @property
+    def date(self) -> str | None:
+        """The date most reports give (earliest on a tie); None when none states one."""
+        known = [r.date for r in self.reports if r.date]
+        if not known:
+            return None
+        return min(set(known), key=lambda d: (-known.count(d), d))
+
+    @property
+    def day(self) -> str:
+        return self.date or min(r.day for r in self.reports)
+
+    @property
+    def article_ids(self) -> list[int]:
+        return list(dict.fromkeys(r.article_id for r in self.reports))
+
+    @property
+    def topics(self) -> list[str]:
+        return list(dict.fromkeys(t for r in self.reports for t in r.topics))
+
+
+class EventQueries:
+    """Mixed into Store: needs `self.db.conn` and `_savepoint()`."""
+
+    db: Any
+
+    def add_events(
+        self, article_id: int, article_day: str, events: list[EventRecord]
+    ) -> list[tuple[int, bool]]:
+        """Store an article's events; per event (cluster id, True if it started a cluster).
+
+        `article_day` (the article's date, or the day it was ingested) places undated events.
+        """
+        conn: sqlite3.Connection = self.db.conn
+        out: list[tuple[int, bool]] = []
+        with self._savepoint():  # type: ignore[attr-defined]
+            for event in events:
+                day = event.date or article_day
+                cluster = self._matching_cluster(event, day)
+                event_id = conn.execute(
+                    "INSERT INTO events(article_id, cluster_id, date, date_how, day, type, "
+                    "cameo, sides, actors, topics, sentences, created_at) "
+                    "VALUES (?, COALESCE(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    [
+                        article_id,
+                        cluster,
+                        event.date,
+                        event.date_how,
+                        day,
+                        event.type,
+                        event.cameo,
+                        ",".join(sorted(event.sides)),
+                        json.dumps(event.actors, ensure_ascii=False),
+                        json.dumps(event.topics, ensure_ascii=False),
+                        json.dumps(event.sentences, ensure_ascii=False),
+                        _now(),
+                    ],
+                ).fetchone()[0]
+                if cluster is None:
+                    conn.execute("UPDATE events SET cluster_id = id WHERE id = ?", [event_id])
+                conn.executemany(
+                    "INSERT OR IGNORE INTO event_sides(event_id, code) VALUES (?, ?)",
+                    [(event_id, code) for code in set(event.sides)],
+                )
+                out.append((cluster or event_id, cluster is None))
+        return out
+
+    def _matching_cluster(self, event: EventRecord, day: str) -> int | None:
+        """The cluster an event belongs to, or None for a new event (see module docstring)."""
+        slack = KNOWN_DATE_SLACK_DAYS if event.date else UNKNOWN_DATE_SLACK_DAYS
+        rows = self.db.conn.execute(
+            "SELECT cluster_id, date, actors FROM events WHERE sides = ? AND type = ? "
+            "AND day BETWEEN date(?, ?) AND date(?, ?) ORDER BY cluster_id",
+            [
+                ",".join(sorted(event.sides)),
+                event.type,
+                day,
+                f"-{UNKNOWN_DATE_SLACK_DAYS} days",
+                day,
+                f"+{UNKNOWN_DATE_SLACK_DAYS} days",
+            ],
+        ).fetchall()
+        for cluster_id, other_date, actors in rows:
+            if event.date and other_date and _days_apart(event.date, other_date) > slack:
+                continue
+            if _same_people(event.actors, json.loads(actors)):
+                return int(cluster_id)
+        return None
+
+    def event_clusters(
+        self,
+        code: str | None = None,
+        *,
+        partner: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        found_after: str | None = None,
+        found_until: str | None = None,
+    ) -> list[EventCluster]:
+        """Clusters involving `code` (and `partner`), newest first; all when code is None.
+
+        `since`/`until` (ISO days, inclusive) filter on the cluster's day; `found_after` /
+        `found_until` (UTC times, as utc_iso writes them) on when its first report was
+        stored: what a scheduled digest calls new.
+        """
+        where, params = ["1 = 1"], []
+        if found_after or found_until:
+            where.append(
+                "e.cluster_id IN (SELECT id FROM events WHERE id = cluster_id "
+                "AND created_at > ? AND created_at <= ?)"
+            )
+            params += [found_after or "", found_until or "9999"]
+        if code:
+            where.append("e.id IN (SELECT event_id FROM event_sides WHERE code = ?)")
+            params.append(code)
+        if partner:
+            where.append("e.id IN (SELECT event_id FROM event_sides WHERE code = ?)")
+            params.append(partner)
+        ids = [
+            row[0]
+            for row in self.db.conn.execute(
+                f"SELECT DISTINCT e.cluster_id FROM events e WHERE {' AND '.join(where)}",
+                params,
+            )
+        ]
+        clusters = self._clusters(ids)
+        if since:
+            clusters = [c for c in clusters if c.day >= since]
+        if until:
+            clusters = [c for c in clusters if c.day <= until]
+        clusters.sort(key=lambda c: (c.day, c.id), reverse=True)
+        return clusters[:limit] if limit is not None else clusters
+
+    def event_cluster(self, cluster_id: int) -> EventCluster | None:
+        found = self._clusters([cluster_id])
+        return found[0] if found else None
+
+    def new_clusters(self, after_event_id: int) -> list[EventCluster]:
+        """Clusters started by an event stored after `after_event_id`, oldest first (a
+        report joining an older cluster is not new news)."""
+        ids = [
+            row[0]
+            for row in self.db.conn.execute(
+                "SELECT id FROM events WHERE id > ? AND id = cluster_id ORDER BY id",
+                [after_event_id],
+            )
+        ]
+        return sorted(self._clusters(ids), key=lambda c: c.id)
+
+    def latest_event_id(self) -> int:
+        return int(self.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+    def event_count(self) -> int:
+        row = self.db.conn.execute("SELECT COUNT(DISTINCT cluster_id) FROM events").fetchone()
+        return int(row[0])
+
+    def _clusters(self, cluster_ids: list[int]) -> list[EventCluster]:
+        clusters: dict[int, EventCluster] = {}
+        for chunk_start in range(0, len(cluster_ids), 500):
+            chunk = cluster_ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.conn.execute(
+                "SELECT e.id, e.cluster_id, e.article_id, e.date, e.day, e.type, e.cameo, "
+                "e.sides, e.actors, e.topics, e.sentences, a.title, "
+                "(SELECT locator FROM article_sources s WHERE s.article_id = a.id "
+                "ORDER BY seen_at LIMIT 1) "
+                f"FROM events e JOIN articles a ON a.id = e.article_id "
+                f"WHERE e.cluster_id IN ({marks}) ORDER BY e.id",
+                chunk,
+            ).fetchall()
+            for row in rows:
+                event = _stored_event(row)
+                clusters.setdefault(event.cluster_id, EventCluster(event.cluster_id))
+                clusters[event.cluster_id].reports.append(event)
+        return list(clusters.values())
+
+
+def _stored_event(row: tuple) -> StoredEvent:
+    (event_id, cluster_id, article_id, day_, day, kind, cameo, sides, actors, topics,
+     sentences, title, locator) = row  # fmt: skip
+    return StoredEvent(
+        id=event_id,
+        cluster_id=cluster_id,
+        article_id=article_id,
+        date=day_,
+        day=day,
+        type=kind,
+        cameo=cameo or "",
+        sides=tuple(sides.split(",")) if sides else (),
+        actors=json.loads(actors),
+        topics=json.loads(topics),
+        sentences=json.loads(sentences),
+        article_title=title,
+        locator=locator or "",
+    )
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+
+
+def _same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
+    """False only when a side is given two different named people by the two reports."""
+    people_a = defaultdict(set)
+    for actor in a:
+        if actor.get("person_key"):
+            people_a[actor["side"]].add(actor["person_key"])
+    for actor in b:
+        known = people_a.get(actor["side"])
+        if known and actor.get("person_key") and actor["person_key"] not in known:
+            return False
+    return True
+
+
+def _now() -> str:
+    return utc_iso(datetime.now(UTC))

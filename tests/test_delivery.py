@@ -1,0 +1,105 @@
+"""The outbox sender against the Bot API double: limits, faults, blocked and moved chats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.delivery import Deliverer, Pacer
+from bot.fakeapi import FakeTelegram
+from summaries.store import Store
+
+PARTS = ["<b>Iran digest</b> part 1", "part 2 &amp; more", "part 3, the end"]
+PLAIN = ["Iran digest part 1", "part 2 & more", "part 3, the end"]
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(tmp_path / "out.db") as db:
+        yield db
+
+
+def queue(store: Store, tg: FakeTelegram, chats: list[int], item: str = "digest:IR:1") -> None:
+    for chat in chats:
+        tg.register_chat(chat)
+        store.subscribe(chat, "IR", "daily 08:00")
+    store.save_payload(item, PARTS, 3)
+    assert store.enqueue(chats, item) == len(chats)
+
+
+def quick_pacer() -> Pacer:
+    """Limits scaled down so tests run fast; the real figures are benchmarked."""
+    return Pacer(per_second=2000, chat_interval_s=0.01, group_per_minute=6000)
+
+
+async def test_fault_injected_errors_still_deliver_each_digest_once_in_order(store, fake_telegram):
+    tg = fake_telegram
+    chats = list(range(1000, 1120))
+    queue(store, tg, chats)
+    tg.set_faults(server_error=0.05, too_many_requests=0.01, drop=0.04, retry_after_s=1, seed=5)
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        sender = Deliverer(store, bot, quick_pacer(), max_attempts=10, backoff_base_s=0.02)
+        await sender.run_until_idle(max_wait_s=30)
+    injected = tg.stats()["faults"]
+    assert sum(injected.values()) >= 20  # about 10% of ~400 requests really failed
+    for chat in chats:
+        assert tg.delivered_texts(chat) == PLAIN, f"chat {chat}"
+    assert store.outbox_counts() == {"pending": 0, "sending": 0, "sent": 120, "dead": 0}
+
+
+async def test_paced_sending_stays_within_telegrams_limits(store, fake_telegram):
+    tg = fake_telegram
+    tg.set_limits(enabled=True)  # 30 a second overall, 1 a second per chat
+    chats = list(range(1, 41))
+    queue(store, tg, chats)
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        await Deliverer(store, bot, Pacer(per_second=29.5)).run_until_idle()
+    assert tg.stats()["flood"]["throttled"] == 0, tg.stats()["flood"]
+    assert all(tg.delivered_texts(chat) == PLAIN for chat in chats)
+
+
+async def test_a_blocked_chat_is_paused_and_the_others_still_get_theirs(store, fake_telegram):
+    tg = fake_telegram
+    queue(store, tg, [1, 2, 3])
+    tg.block_chat(2)
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        await Deliverer(store, bot, quick_pacer()).run_until_idle()
+    assert [tg.delivered_texts(c) for c in (1, 2, 3)] == [PLAIN, [], PLAIN]
+    assert store.chat_settings(2)["active"] is False and 2 not in store.subscribers("IR")
+    [dead] = store.failed_deliveries()
+    assert dead["chat_id"] == 2 and "blocked" in dead["error"]
+
+
+async def test_a_migrated_group_gets_its_digest_at_the_new_id(store, fake_telegram):
+    tg = fake_telegram
+    queue(store, tg, [-77])
+    tg.migrate_chat(-77, -10077)
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        await Deliverer(store, bot, quick_pacer()).run_until_idle()
+    assert tg.delivered_texts(-10077) == PLAIN and tg.delivered_texts(-77) == []
+    assert store.subscriptions(-10077) == ["IR"]
+
+
+async def test_an_interrupted_digest_resumes_at_the_next_part(store, fake_telegram):
+    tg = fake_telegram
+    queue(store, tg, [5])
+    [row] = store.due_deliveries("9999")
+    store.mark_sending(row.id)
+    store.mark_part_sent(row.id, 1, done=False)  # part 1 went out before the crash
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        await Deliverer(store, bot, quick_pacer()).run_until_idle()
+    assert tg.delivered_texts(5) == PLAIN[1:]
+    assert store.delivered(5) == [("digest:IR:1", [1, *[m.message_id for m in tg.sent(5)]])]
+
+
+async def test_a_permanent_refusal_is_dead_lettered_with_its_reason(store, fake_telegram):
+    tg = fake_telegram
+    tg.register_chat(9)
+    store.save_payload("event:1", ["<b>unclosed"], 1)
+    store.enqueue([9], "event:1")
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        await Deliverer(store, bot, quick_pacer()).run_until_idle()
+    [dead] = store.failed_deliveries()
+    assert "refused by Telegram" in dead["error"] and "parse" in dead["error"].lower()

@@ -1,0 +1,250 @@
+"""Diplomatic event extraction (summaries/events.py), its evaluation and `eval events`.
+
+The seed gold (tests/data/events/seeds_gold.jsonl) is the table of issue 5 over the five
+bundled seed articles; the short texts below are written for these tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.cli_events import add_eval_events_parser
+from summaries.event_eval import GoldError, evaluate_events, read_gold
+from summaries.events import event_types, extract_events, person_key, same_person
+
+GOLD = Path(__file__).parent / "data" / "events" / "seeds_gold.jsonl"
+
+
+def _stories():
+    return read_gold(GOLD)
+
+
+@pytest.mark.parametrize("story", _stories(), ids=lambda s: s.id[:3])
+def test_every_seed_gold_event_is_found_with_date_sides_type_and_people(story):
+    predicted = extract_events(story.text, title=story.title, published=story.date)
+    for gold in story.events:
+        matches = [e for e in predicted if e.sides == gold.sides and e.type == gold.type]
+        assert matches, f"{story.id}: no {gold.type} {gold.sides} in {predicted}"
+        event = matches[0]
+        assert event.date == gold.date
+        for name in gold.people:
+            assert any(same_person(name, p) for p in event.people), (name, event.people)
+
+
+def test_seed_events_carry_titles_and_cameo_codes():
+    story = next(s for s in _stories() if s.id.startswith("003"))
+    events = extract_events(story.text, title=story.title, published=story.date)
+    call = next(e for e in events if e.sides == ("IR", "PK"))
+    assert call.cameo == "041"
+    titles = {a.side: a.title for a in call.actors}
+    assert titles == {"PK": "caretaker Foreign Minister", "IR": "Foreign Minister"}
+    message = next(e for e in events if e.sides == ("CN", "IR"))
+    assert message.type == "message" and message.cameo == "018"
+
+
+def test_condolences_in_a_call_are_part_of_the_call():
+    story = next(s for s in _stories() if s.id.startswith("003"))
+    events = extract_events(story.text, title=story.title, published=story.date)
+    assert [e.type for e in events if e.sides == ("IR", "PK")] == ["phone_call"]
+
+
+def test_four_amirabdollahian_spellings_are_one_person():
+    spellings = ["Amirabdollahian", "Amir-Abdollahian", "Amir Abdollahian", "Amir‐Abdollahian"]
+    assert len({person_key(s) for s in spellings}) == 1
+    assert all(same_person("Hossein Amirabdollahian", s) for s in spellings)
+    assert person_key("Raisi") == person_key("Raeisi")
+    assert same_person("Ebrahim Raeisi", "Raisi")
+    assert not same_person("Hossein Amirabdollahian", "Hakan Fidan")
+
+
+def test_iranian_foreign_minister_has_one_key_across_seeds():
+    keys = set()
+    for story in _stories():
+        for event in extract_events(story.text, title=story.title, published=story.date):
+            keys.update(
+                a.person_key
+                for a in event.actors
+                if a.person and same_person(a.person, "Amirabdollahian")
+            )
+    assert len(keys) == 1
+
+
+CALL = (
+    "In a telephone conversation with her Iranian counterpart {when}, French Foreign Minister "
+    "Catherine Colonna condemned the attack in Kerman."
+)
+
+
+def test_weekday_resolves_against_the_article_date():
+    events = extract_events(CALL.format(when="on Saturday"), published=date(2024, 1, 7))
+    assert [(e.type, e.sides, e.date) for e in events] == [
+        ("phone_call", ("FR", "IR"), date(2024, 1, 6))
+    ]
+    assert events[0].date_how == "text"
+
+
+def test_month_and_day_resolve_against_the_article_date():
+    events = extract_events(CALL.format(when="on January 3"), published=date(2024, 1, 7))
+    assert events[0].date == date(2024, 1, 3)
+
+
+def test_unknown_article_date_gives_no_event_date():
+    events = extract_events(CALL.format(when="on Saturday"), published=None)
+    assert events and events[0].date is None and events[0].date_how is None
+
+
+def test_counterpart_takes_the_other_sides_title():
+    events = extract_events(CALL.format(when="on Saturday"), published=None)
+    titles = {a.side: a.title for a in events[0].actors}
+    assert titles == {"FR": "Foreign Minister", "IR": "Foreign Minister"}
+
+
+def test_japanese_counterpart_is_japans_side():
+    text = (
+        "Iranian Foreign Minister Hossein Amirabdollahian held a phone call with his Japanese "
+        "counterpart Yoko Kamikawa on Tuesday."
+    )
+    (event,) = extract_events(text, published=date(2024, 4, 17))
+    assert event.sides == ("IR", "JP")
+    kamikawa = next(a for a in event.actors if a.side == "JP")
+    assert kamikawa.person == "Yoko Kamikawa" and kamikawa.title == "Foreign Minister"
+    assert event.date == date(2024, 4, 16)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iranian Foreign Minister Hossein Amirabdollahian said the economy grew last year.",
+        "The French foreign minister condemned the terrorist attack in Kerman.",
+        "Thousands more are missing under the rubble in Gaza.",
+        "The company said the order met the demand of customers in Japan and France.",
+    ],
+)
+def test_no_event_from_a_sentence_without_an_interaction(text):
+    assert extract_events(text, published=date(2024, 1, 7)) == []
+
+
+def test_planned_visits_are_not_events():
+    text = "Chinese President Xi Jinping will visit France next month, officials said."
+    assert extract_events(text, published=date(2024, 1, 7)) == []
+
+
+def test_organisations_are_sides():
+    text = "The UN Security Council on Thursday condemned Israel over the strikes."
+    (event,) = extract_events(text, published=date(2024, 1, 5))
+    assert (event.type, event.sides, event.cameo) == ("criticism", ("IL", "UNSC"), "111")
+    text = "The European Union imposed new sanctions on Russia on Monday."
+    (event,) = extract_events(text, published=date(2024, 2, 27))
+    assert (event.type, event.sides) == ("sanctions", ("EU", "RU"))
+    assert event.date == date(2024, 2, 26)
+
+
+def test_appeal_for_a_ceasefire_is_coded_0256():
+    text = "Turkey urged Israel to agree to an immediate ceasefire in Gaza."
+    (event,) = extract_events(text)
+    assert (event.type, event.sides, event.cameo) == ("appeal", ("IL", "TR"), "0256")
+    roles = {a.side: a.role for a in event.actors}
+    assert roles == {"TR": "source", "IL": "target"}
+    assert "Gaza ceasefire" in event.topics
+
+
+def test_event_as_dict_is_plain_json():
+    (event,) = extract_events(CALL.format(when="on Saturday"), published=date(2024, 1, 7))
+    data = json.loads(json.dumps(event.as_dict()))
+    assert data["sides"] == ["FR", "IR"] and data["date"] == "2024-01-06"
+    assert data["cameo"] == "041" and data["sentences"]
+
+
+def test_every_type_has_a_cameo_code():
+    types = event_types()
+    assert set(types) >= {
+        "phone_call", "visit", "meeting", "negotiation", "message", "appeal", "praise",
+        "agreement", "criticism", "accusation", "threat", "sanctions", "visit_cancelled",
+    }  # fmt: skip
+    assert types["phone_call"] == "041" and types["meeting"] == "044"
+
+
+def test_evaluate_events_on_the_seed_gold_finds_every_event():
+    scores = evaluate_events(GOLD)
+    figures = scores.as_json()
+    assert set(figures) == {
+        "precision", "recall", "f1", "dated_precision", "dated_recall", "dated_f1",
+        "n_gold", "n_pred",
+    }  # fmt: skip
+    assert figures["recall"] == 1.0 and figures["dated_recall"] == 1.0
+    assert figures["n_gold"] == 7
+    assert scores.recall_by_type() == {"message": 1.0, "phone_call": 1.0}
+
+
+def test_bad_gold_file_names_the_line(tmp_path):
+    good = GOLD.read_text(encoding="utf-8").splitlines()[0]
+    bad = json.dumps({"id": "x", "date": None, "title": "t", "text": "t", "events": [
+        {"date": None, "sides": ["IR", "FR"], "type": "phonecall", "people": []}
+    ]})  # fmt: skip
+    path = tmp_path / "gold.jsonl"
+    path.write_text(good + "\n" + bad + "\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"gold\.jsonl:2: event 1: unknown type 'phonecall'"):
+        evaluate_events(path)
+    path.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r":1: not JSON"):
+        read_gold(path)
+
+
+def _eval_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="diplobot")
+    commands = parser.add_subparsers()
+    evals = commands.add_parser("eval").add_subparsers(required=True)
+    add_eval_events_parser(evals)
+    return parser
+
+
+def test_eval_events_command_prints_json(capsys):
+    args = _eval_parser().parse_args(["eval", "events", "--gold", str(GOLD), "--json"])
+    assert args.func(args) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["recall"] == 1.0 and figures["n_gold"] == 7
+
+
+def test_eval_events_command_prints_a_table(capsys):
+    args = _eval_parser().parse_args(["eval", "events", "--gold", str(GOLD)])
+    assert args.func(args) == 0
+    out = capsys.readouterr().out
+    assert "precision" in out and "phone_call" in out
+
+
+def test_eval_events_command_refuses_a_bad_gold_file(tmp_path, capsys):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "x", "text": "t", "events": "none"}\n', encoding="utf-8")
+    args = _eval_parser().parse_args(["eval", "events", "--gold", str(path)])
+    assert args.func(args) == 2
+    assert "gold.jsonl:1" in capsys.readouterr().err
+    args = _eval_parser().parse_args(["eval", "events", "--gold", str(tmp_path / "missing")])
+    assert args.func(args) == 2
+
+
+def test_the_two_sides_continue_the_previous_event():
+    text = (
+        "Iranian Foreign Minister Abbas Araghchi met his Omani counterpart Badr Albusaidi in "
+        "Muscat on Sunday.\n\nThe two sides also signed an agreement on maritime security."
+    )
+    events = extract_events(text, published=date(2024, 10, 7))
+    assert [(e.type, e.sides, e.date) for e in events] == [
+        ("meeting", ("IR", "OM"), date(2024, 10, 6)),
+        ("agreement", ("IR", "OM"), date(2024, 10, 6)),
+    ]
+    assert "maritime security" in events[1].topics
+
+
+def test_a_condemned_deed_points_at_its_doer_not_its_place():
+    text = (
+        "Iran's Foreign Ministry spokesman Esmaeil Baghaei condemned the Israeli strikes on Syria."
+    )
+    (event,) = extract_events(text)
+    assert (event.type, event.sides) == ("criticism", ("IL", "IR"))
+    spokesman = next(a for a in event.actors if a.side == "IR")
+    assert spokesman.title == "Foreign Ministry spokesman" and spokesman.role == "source"
