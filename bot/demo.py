@@ -18,7 +18,19 @@ from bot.session import CHAT_ID, format_reply, local_bot
 from summaries.pipeline import ingest_paths
 from summaries.store import Store
 
-SCRIPT = ["/start", "/country Iran", "/subscribe Iran", "/subscriptions", "/country Iram"]
+# What the demo user does; "press: LABEL" presses that button under the last reply.
+SCRIPT = [
+    "/start",
+    "/country Iran",
+    "press: More ▸",
+    "/country Iran France",
+    "press: Sources 1",
+    "/timezone Europe/Paris",
+    "/subscribe Iran daily 08:00",
+    "/subscribe France",
+    "/subscriptions",
+    "/country Iram",
+]
 
 
 def default_seeds() -> Path:
@@ -54,9 +66,17 @@ def main(settings: dict[str, Any], seeds: Path | None = None) -> int:
 
 async def _play(store: Store, settings: dict[str, Any]) -> None:
     async with local_bot(store, settings) as tg:
+        replies: list = []
         for line in SCRIPT:
-            print(f"you › {line}")
-            replies = await tg.converse(CHAT_ID, line, timeout=10)
+            if line.startswith("press: "):
+                label = line.removeprefix("press: ")
+                last = replies[-1]
+                [data] = [b["callback_data"] for b in last.buttons if b["text"] == label]
+                print(f"you › (presses “{label}”)")
+                replies = await tg.press(CHAT_ID, last.message_id, data, timeout=10)
+            else:
+                print(f"you › {line}")
+                replies = await tg.converse(CHAT_ID, line, timeout=10)
             if not replies:
                 print("bot › (no answer)\n")
             for reply in replies:

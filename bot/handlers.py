@@ -129,8 +129,19 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if cluster is None:
         await _reply(update, "That event is no longer stored.")
         return
-    item = digests.digest_item(store, cluster, 0.0, summary_words=BRIEF_WORDS)
+    item = digests.digest_item(
+        store, cluster, 0.0, summary_words=BRIEF_WORDS, first=_first_side(press)
+    )
     await _reply(update, render.sources_message(item), disable_web_page_preview=True)
+
+
+def _first_side(press: object) -> str | None:
+    """The side the pressed page was about (its title starts with that country's name),
+    so the sources headline reads in the same order as the page."""
+    text = getattr(getattr(press, "message", None), "text", "") or ""
+    name = text.split(":", 1)[0].split(" – ", 1)[0].strip()
+    found = countries.resolve(name) if name else None
+    return found.code if found else None
 
 
 async def latest_events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -221,7 +221,11 @@ def event_block(item: DigestItem, *, sources: bool = True) -> str:
     body = esc(brief)
     if telegram_length(body) > _EVENT_BLOCK_CHARS:
         body = _clip_escaped(brief, _EVENT_BLOCK_CHARS)
-    lines = [head, body] if body else [head]
+    lines = [head]
+    if item.storyline:
+        lines.append(f"<i>Storyline: {esc(item.storyline)}</i>")
+    if body:
+        lines.append(body)
     if sources:
         lines.append(source_line(item))
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
@@ -32,6 +32,8 @@ from summaries.summarize import summarize_cluster
 PERIOD_DAYS = {"day": 1, "week": 7}
 DEFAULT_LIMIT = 20
 SUMMARY_WORDS = 60
+# Related events further apart than this are separate stories.
+STORYLINE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,12 @@ class DigestItem:
     summary: list[str]
     sources: list[Source]
     score: float
+    storyline: str | None = None  # what links it to other events in the digest, if anything
 
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.cluster_id,
+            "storyline": self.storyline,
             "headline": self.headline,
             "date": self.date,
             "type": self.type,
@@ -109,6 +113,8 @@ class Digest:
             lines.append("No events in this period.")
         for n, item in enumerate(self.items, start=1):
             lines.append(f"{n}. {item.headline}")
+            if item.storyline:
+                lines.append(f"   storyline: {item.storyline}")
             if item.summary:
                 lines.append("   " + " ".join(item.summary))
             for source in item.sources:
@@ -176,9 +182,66 @@ def build_digest(
         scored.sort(key=lambda pair: (-pair[0], pair[1].day, pair[1].id), reverse=False)
     more = limit is not None and len(scored) > offset + limit
     scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
-    items = [digest_item(store, c, score, first=code, summary_words=summary_words)
-             for score, c in scored]  # fmt: skip
+    lines = storylines([c for _, c in scored], store)
+    items = [
+        replace(digest_item(store, c, score, first=code, summary_words=summary_words),
+                storyline=lines.get(c.id))
+        for score, c in scored
+    ]  # fmt: skip
     return Digest(code, partner, since, until, items, more)
+
+
+def storylines(
+    clusters: list[EventCluster], store: Store, days: int = STORYLINE_DAYS
+) -> dict[int, str]:
+    """Cluster id -> storyline label, for events related to at least one other.
+
+    Two events belong to one storyline when they are at most `days` apart and share a
+    topic ("Kerman attack") or were reported together by one article (a round-up of the
+    condolence calls after an attack). The label is the shared topic, else that article's
+    headline. Events linked to nothing get no storyline.
+    """
+    parent = {c.id: c.id for c in clusters}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    label: dict[int, str] = {}
+    for n, a in enumerate(clusters):
+        for b in clusters[n + 1 :]:
+            if abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > days:
+                continue
+            link = _shared_topic(a, b) or _shared_article_title(a, b, store)
+            if link:
+                ra, rb = root(a.id), root(b.id)
+                parent[rb] = ra
+                label.setdefault(ra, link)
+    groups: dict[int, list[int]] = {}
+    for c in clusters:
+        groups.setdefault(root(c.id), []).append(c.id)
+    return {
+        member: label.get(head) or label.get(root(head), "")
+        for head, members in groups.items()
+        if len(members) > 1
+        for member in members
+    }
+
+
+def _shared_topic(a: EventCluster, b: EventCluster) -> str | None:
+    common = [t for t in a.topics if t in set(b.topics)]
+    return common[0] if common else None
+
+
+def _shared_article_title(a: EventCluster, b: EventCluster, store: Store) -> str | None:
+    shared = sorted(set(a.article_ids) & set(b.article_ids))
+    for article_id in shared:
+        article = store.article(article_id)
+        if article is not None:
+            return article.title or "reported together"
+    return None
 
 
 def latest(
@@ -258,6 +321,9 @@ def digest_item(
     # an article that reports four condolence calls must not give all four the same brief.
     reports = [" ".join(r.sentences) for r in cluster.reports if r.sentences]
     summary = summarize_cluster(reports, words=summary_words) if reports else []
+    if not summary and cluster.reports[0].sentences:
+        # No sentence fits the budget whole: the reporting sentence itself, never cut.
+        summary = cluster.reports[0].sentences[:1]
     sources = list(
         dict.fromkeys(Source(a.title, a.locator) for a in articles if a.locator or a.title)
     )

@@ -166,3 +166,12 @@ def _event(day: int) -> EventRecord:
         topics=["trade"],
         sentences=[f"Envoys met for round {day} of talks on trade & <tariffs>. " * 6],
     )
+
+
+def test_the_condolence_calls_after_kerman_form_one_storyline(store: Store):
+    digest = build_digest(store, "IR", limit=None)
+    kerman = {
+        item.sides[1] for item in digest.items if item.storyline and "Kerman" in item.storyline
+    }
+    assert {"CN", "RS", "PK", "UNSC"} <= kerman  # all reported in seed 003's round-up
+    assert all(item.storyline is None for item in digest.items if item.sides == ("IR", "JP"))
