@@ -166,6 +166,9 @@ class Runtime:
                     report.failed,
                     report.note,
                 )
+        self._queue_instant()
+
+    def _queue_instant(self) -> None:
         queued = jobs.queue_new_events(self.store)
         if queued.rows:
             log.info("instant: %d deliveries queued", queued.rows)
