@@ -97,8 +97,9 @@ def queue_due_digests(
                 continue
             started = time.perf_counter()
             item, events, is_new = _digest_payload(store, sub.code, sub.cadence, slot)
-            build_s += time.perf_counter() - started
-            built += is_new
+            if is_new:  # the time to build digests, not to look up one already built
+                build_s += time.perf_counter() - started
+                built += 1
             if events or store.chat_settings(sub.chat_id)["nothing_new"]:
                 rows += store.enqueue([sub.chat_id], item)
             else:
