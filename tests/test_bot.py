@@ -218,3 +218,38 @@ async def test_stats_shows_the_figures_to_an_admin(seeded_db, tmp_path):
             [reply] = await say(tg, "/stats")
     assert "chats subscribed: 1 (0 inactive)" in reply.text
     assert "articles: 5, events: 9" in reply.text and "outbox: pending 0" in reply.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/subscribe " + "Iran " * 500,
+        "/subscribe Iran daily <b>8</b>",
+        "/subscribe Iran weekly funday 25:99",
+        "/timezone " + "x" * 5000,
+        "/timezone <script>",
+        "/trend 🇮🇷🇮🇷",
+        "/country Iran Iran Iran",
+        "/nothingnew " + "on" * 100,
+        "/unsubscribe " + "all " * 50,
+    ],
+)
+async def test_hostile_arguments_to_the_newer_commands_get_a_clean_answer(bot, line):
+    replies = await say(bot, line)
+    assert all(r.parse_mode == "HTML" and len(r.source) <= MESSAGE_LIMIT for r in replies)
+
+
+async def test_stale_buttons_get_a_clean_answer(seeded_db, tmp_path):
+    """Buttons under an old page outlive the events they point to (a store rebuilt)."""
+    copy = tmp_path / "stale.db"
+    copy.write_bytes(seeded_db.read_bytes())
+    with Store(copy) as store:
+        async with local_bot(store, settings_mod.defaults()) as tg:
+            replies = await say(tg, "/country Iran")
+            page = replies[-1]
+            store.db.conn.execute("DELETE FROM event_sides")
+            store.db.conn.execute("DELETE FROM events")
+            [gone] = await tg.press(CHAT, page.message_id, page.buttons[0]["callback_data"])
+            assert "no longer stored" in gone.text
+            [more] = await tg.press(CHAT, page.message_id, "more:IR:-:5")
+            assert more.text == "No more events."
