@@ -71,6 +71,7 @@ class _Tables:
     invisible: re.Pattern[str]
     spaces: re.Pattern[str]
     needs_normalizing: re.Pattern[str]
+    ascii_special: re.Pattern[str]
     max_line_chars: int
     line_kind: re.Pattern[str]
     lead_prefixes: tuple[re.Pattern[str], ...]
@@ -113,12 +114,24 @@ def normalize(raw: str) -> str:
     Done first so every later pattern can assume plain "\\n" and " ".
     """
     tables = _tables()
-    if tables.needs_normalizing.search(raw) is None and unicodedata.is_normalized("NFC", raw):
-        return raw  # one scan instead of three for text that is already plain
+    if _is_plain(raw, tables):
+        return raw  # most text needs nothing: one cheap scan instead of three substitutions
     text = tables.invisible.sub("", raw)
     text = unicodedata.normalize("NFC", text)
     text = tables.line_breaks.sub("\n", text)
     return tables.spaces.sub(" ", text)
+
+
+def _is_plain(text: str, tables: _Tables) -> bool:
+    """Whether `normalize` would leave the text as it is.
+
+    ASCII text is checked against the ASCII characters the patterns touch (derived from
+    them; a single character class scans ~8x faster than the union of the three patterns),
+    other text against that union.
+    """
+    if text.isascii():
+        return tables.ascii_special.search(text) is None
+    return tables.needs_normalizing.search(text) is None and unicodedata.is_normalized("NFC", text)
 
 
 def split_glued_sentences(text: str) -> str:
@@ -341,6 +354,10 @@ def _tables() -> _Tables:
     text = resources.files("config").joinpath("cleaning.toml").read_text("utf-8")
     config: dict[str, Any] = tomllib.loads(text)
     norm, furniture, headline = config["normalize"], config["furniture"], config["headline"]
+    needs_normalizing = re.compile(
+        f"(?:{norm['line_breaks']})|(?:{norm['invisible']})|(?:{norm['spaces']})"
+    )
+    special = [chr(i) for i in range(128) if needs_normalizing.match(chr(i))]
     lines = [
         *furniture["lines"],
         _section_menu(furniture["section_names"]),
@@ -350,8 +367,9 @@ def _tables() -> _Tables:
         line_breaks=re.compile(norm["line_breaks"]),
         invisible=re.compile(norm["invisible"]),
         spaces=re.compile(norm["spaces"]),
-        needs_normalizing=re.compile(
-            f"(?:{norm['line_breaks']})|(?:{norm['invisible']})|(?:{norm['spaces']})"
+        needs_normalizing=needs_normalizing,
+        ascii_special=re.compile(
+            "[" + "".join(re.escape(c) for c in special) + "]" if special else "(?!)"
         ),
         max_line_chars=int(furniture["max_line_chars"]),
         line_kind=re.compile(
