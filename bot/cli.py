@@ -80,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     v = verbs.add_parser("add", help="add a feed URL or a folder")
     v.add_argument("location")
     v.add_argument("--title", default=None)
+    v.add_argument(
+        "--every",
+        type=int,
+        default=None,
+        metavar="MINUTES",
+        help="how often `diplobot run` polls it (default: [schedule] poll_interval_s)",
+    )
     v.set_defaults(func=cmd_sources_add)
     v = verbs.add_parser("remove", help="remove a source by its id")
     v.add_argument("id", type=int)
@@ -291,9 +298,14 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"diplobot: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.every is not None and not 1 <= args.every <= 7 * 24 * 60:
+        print("diplobot: --every is in minutes, from 1 to 10080 (a week)", file=sys.stderr)
+        return EXIT_USAGE
+    interval = args.every * 60 if args.every is not None else None
     with _open_store(args) as store:
-        source_id, new = store.add_feed(kind, args.location, args.title)
-    print(f"{'added' if new else 'already there:'} {kind} #{source_id} {args.location}")
+        source_id, new = store.add_feed(kind, args.location, args.title, interval)
+    every = f", polled every {args.every} min" if args.every else ""
+    print(f"{'added' if new else 'already there:'} {kind} #{source_id} {args.location}{every}")
     return EXIT_OK
 
 

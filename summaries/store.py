@@ -502,18 +502,28 @@ class Store(EventQueries, DeliveryQueries):
 
     # -- sources (feeds and folders to poll) ---------------------------------------------
 
-    def add_feed(self, kind: str, location: str, title: str | None = None) -> tuple[int, bool]:
-        """Register a source once; (id, True) when new, (id, False) when already there."""
+    def add_feed(
+        self, kind: str, location: str, title: str | None = None, interval_s: int | None = None
+    ) -> tuple[int, bool]:
+        """Register a source once; (id, True) when new, (id, False) when already there.
+
+        `interval_s` is how often `diplobot run` polls it (None: the configured default);
+        adding a known source again with an interval updates it.
+        """
         with self.db.atomic():
             row = self.db.execute(
                 "SELECT id FROM sources WHERE location = ?", [location]
             ).fetchone()
             if row:
+                if interval_s is not None:
+                    self.db.execute(
+                        "UPDATE sources SET interval_s = ? WHERE id = ?", [interval_s, row[0]]
+                    )
                 return int(row[0]), False
             cur = self.db.execute(
-                "INSERT INTO sources(kind, location, title, failures, added_at) "
-                "VALUES (?, ?, ?, 0, ?)",
-                [kind, location, title, _now()],
+                "INSERT INTO sources(kind, location, title, failures, added_at, interval_s) "
+                "VALUES (?, ?, ?, 0, ?, ?)",
+                [kind, location, title, _now(), interval_s],
             )
         return int(cur.lastrowid), True
 

@@ -446,3 +446,28 @@ def test_sources_cli_add_list_export_import_remove(tmp_path, base):
     assert cli("remove", str(listed[0]["id"])).returncode == 0
     assert cli("remove", "999").returncode == 2
     assert "1 new feeds of 1" in cli("import", str(opml)).stdout
+
+
+def test_each_source_is_polled_at_its_own_interval(tmp_path):
+    from datetime import timedelta
+
+    from summaries.sources.poll import poll_all
+    from summaries.store import Store
+
+    fast, slow = tmp_path / "fast", tmp_path / "slow"
+    fast.mkdir()
+    slow.mkdir()
+    start = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
+    with Store(tmp_path / "i.db") as store, Fetcher() as fetcher:
+        store.add_feed("folder", str(fast), interval_s=600)
+        store.add_feed("folder", str(slow))  # the default interval below: one hour
+
+        def polled(minutes: int) -> list[str]:
+            now = start + timedelta(minutes=minutes)
+            reports = poll_all(store, fetcher, now=now, interval=timedelta(hours=1))
+            return [r.location for r in reports if not r.note.startswith("next poll")]
+
+        assert polled(0) == [str(fast), str(slow)]
+        assert polled(5) == []
+        assert polled(11) == [str(fast)]
+        assert polled(61) == [str(fast), str(slow)]
