@@ -210,3 +210,8 @@ def test_summarize_command_bad_input(tmp_path: Path, capsys) -> None:
     assert "no text" in capsys.readouterr().err
     assert main(["summarize", str(empty), "--algorithm", "bart"]) == 2
     assert "unknown algorithm" in capsys.readouterr().err
+
+
+def test_lead_is_the_opening_and_never_skips_ahead() -> None:
+    text = "One two three four. " + "Long " * 20 + "sentence here. Short one."
+    assert summary_eval.lead(text, None, budget=10) == ["One two three four."]
