@@ -174,10 +174,11 @@ def ingest_files(
     max_bytes: int = 2_000_000,
     sentences: int = 3,
     progress: Callable[[FileOutcome], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Ingest files as listed by `article_files` (a list lets a caller show a real bar)."""
     report = IngestReport()
-    for chunk in chunks(files, BATCH_SIZE):
+    for chunk in chunks(files, batch_size):
         with store.batch():
             for path, problem in chunk:
                 outcomes = _ingest_file(

@@ -143,7 +143,11 @@ def _poll_folder(
     folder = Path(source["location"]).expanduser()
     if not folder.is_dir():
         raise OSError(f"folder {folder} does not exist")
-    outcome = ingest_files(store, article_files([folder]), max_bytes=max_bytes, sentences=sentences)
+    # Small batches: `diplobot run` ingests beside a bot writing to the same file, and a
+    # batch holds SQLite's write lock for as long as it takes to summarise its articles.
+    outcome = ingest_files(
+        store, article_files([folder]), max_bytes=max_bytes, sentences=sentences, batch_size=10
+    )
     _count(report, [o.status for o in outcome.outcomes])
     return {}
 
