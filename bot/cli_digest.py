@@ -128,23 +128,17 @@ def _country_code(query: str) -> str | None:
 def _event_json(cluster: Any) -> dict[str, Any]:
     from summaries.digest import people
 
-    actors: dict[str, dict[str, Any]] = {}
-    for report in cluster.reports:
-        for actor in report.actors:
-            known = actors.get(actor["side"])
-            if known is None or (actor.get("person") and not known.get("person")):
-                actors[actor["side"]] = {
-                    "side": actor["side"],
-                    "person": actor.get("person"),
-                    "title": actor.get("title"),
-                }
+    actors = [
+        {"side": a["side"], "person": a.get("person"), "title": a.get("title")}
+        for a in cluster.actors.values()
+    ]
     return {
         "id": cluster.id,
         "date": cluster.date,
         "type": cluster.type,
         "cameo": cluster.cameo,
         "sides": list(cluster.sides),
-        "actors": list(actors.values()),
+        "actors": actors,
         "people": people(cluster),
         "topics": cluster.topics,
         "sources": [

@@ -32,7 +32,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from summaries.store import Store
-from summaries.store_delivery import OutboxRow, utc_iso
+from summaries.store_delivery import OutboxRow, parse_utc_iso, utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +220,7 @@ class Deliverer:
         return self.max_attempts if found is None else found
 
     def _seconds_until(self, iso: str) -> float:
-        moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-        return max(0.0, (moment - self.now()).total_seconds())
+        return max(0.0, (parse_utc_iso(iso) - self.now()).total_seconds())
 
 
 def _seconds(value: float | timedelta) -> float:

@@ -28,7 +28,7 @@ from bot import render
 from summaries import digest as digests
 from summaries import schedule
 from summaries.store import Store
-from summaries.store_delivery import utc_iso
+from summaries.store_delivery import parse_utc_iso, utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _due_slot(
     except ValueError:
         log.warning("unreadable schedule %r / %r left alone", cadence_text, timezone)
         return None
-    handled = _parse_utc(last) if last else None
+    handled = parse_utc_iso(last) if last else None
     slots = schedule.due_slots(cadence, tz, handled, now, grace)
     return slots[-1] if slots else None
 
@@ -167,7 +167,3 @@ def _cadence(text: str) -> schedule.Cadence:
 @lru_cache(maxsize=1024)
 def _timezone(name: str) -> Any:
     return schedule.parse_timezone(name)
-
-
-def _parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

@@ -420,12 +420,7 @@ def _ordered_sides(sides: tuple[str, ...], first: str | None) -> tuple[str, ...]
 def _who(cluster: EventCluster, first: str | None) -> str:
     """ "foreign ministers Amirabdollahian and Colonna" when both share a title, else each
     person with their own title ("President Xi Jinping and President Raisi")."""
-    by_side: dict[str, dict[str, Any]] = {}
-    for report in cluster.reports:
-        for actor in report.actors:
-            current = by_side.get(actor["side"])
-            if current is None or (actor.get("person") and not current.get("person")):
-                by_side[actor["side"]] = actor
+    by_side = cluster.actors
     actors = [by_side[s] for s in _ordered_sides(cluster.sides, first) if s in by_side]
     named = [a for a in actors if a.get("person")]
     if not named:

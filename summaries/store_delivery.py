@@ -109,7 +109,7 @@ class DeliveryQueries:
         self.db.conn.execute(
             f"INSERT INTO chats(chat_id, {columns}, updated_at) VALUES (?, {marks}, ?) "
             f"ON CONFLICT(chat_id) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
-            [chat_id, *(_sql_value(v) for v in fields.values()), _now()],
+            [chat_id, *(_sql_value(v) for v in fields.values()), now_iso()],
         )
 
     def reactivate_chat(self, chat_id: int) -> bool:
@@ -117,7 +117,7 @@ class DeliveryQueries:
         inactive (so the caller can say so)."""
         cur = self.db.conn.execute(
             "UPDATE chats SET active = 1, updated_at = ? WHERE chat_id = ? AND active = 0",
-            [_now(), chat_id],
+            [now_iso(), chat_id],
         )
         return cur.rowcount == 1
 
@@ -163,7 +163,7 @@ class DeliveryQueries:
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id, code) DO UPDATE SET "
             "cadence = excluded.cadence, last_handled = excluded.last_handled "
             "WHERE subscriptions.cadence != excluded.cadence",
-            [chat_id, code, _now(), cadence, _now()],
+            [chat_id, code, now_iso(), cadence, now_iso()],
         )
         return cur.rowcount == 1
 
@@ -222,7 +222,7 @@ class DeliveryQueries:
         self.db.conn.execute(
             "INSERT OR IGNORE INTO payloads(item, messages, events, created_at) "
             "VALUES (?, ?, ?, ?)",
-            [item, json.dumps(messages, ensure_ascii=False), events, _now()],
+            [item, json.dumps(messages, ensure_ascii=False), events, now_iso()],
         )
 
     def enqueue(self, chat_ids: list[int], item: str) -> int:
@@ -233,7 +233,7 @@ class DeliveryQueries:
             conn.executemany(
                 "INSERT OR IGNORE INTO outbox(chat_id, item, next_attempt, created_at) "
                 "VALUES (?, ?, ?, ?)",
-                [(chat_id, item, _now(), _now()) for chat_id in chat_ids],
+                [(chat_id, item, now_iso(), now_iso()) for chat_id in chat_ids],
             )
         return conn.total_changes - before
 
@@ -271,7 +271,7 @@ class DeliveryQueries:
             "message_ids = json_insert(message_ids, '$[#]', ?), "
             "status = CASE WHEN ? THEN 'sent' ELSE 'sending' END, "
             "sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?",
-            [message_id, done, done, _now(), row_id],
+            [message_id, done, done, now_iso(), row_id],
         )
 
     def mark_retry(self, row_id: int, error: str, next_attempt: str, *, counted: bool) -> None:
@@ -320,8 +320,13 @@ def _sql_value(value: Any) -> Any:
     return int(value) if isinstance(value, bool) else value
 
 
-def _now() -> str:
+def now_iso() -> str:
     return utc_iso(datetime.now(UTC))
+
+
+def parse_utc_iso(text: str) -> datetime:
+    """The aware UTC datetime that `utc_iso` wrote."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def utc_iso(moment: datetime) -> str:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from summaries.store_delivery import utc_iso
+from summaries.store_delivery import now_iso as _now
 
 if TYPE_CHECKING:
     import sqlite3
@@ -92,6 +92,17 @@ class EventCluster:
     @property
     def day(self) -> str:
         return self.date or min(r.day for r in self.reports)
+
+    @property
+    def actors(self) -> dict[str, dict[str, Any]]:
+        """One actor per side, over all reports: a named one when any report names one."""
+        by_side: dict[str, dict[str, Any]] = {}
+        for report in self.reports:
+            for actor in report.actors:
+                current = by_side.get(actor["side"])
+                if current is None or (actor.get("person") and not current.get("person")):
+                    by_side[actor["side"]] = actor
+        return by_side
 
     @property
     def article_ids(self) -> list[int]:
@@ -294,7 +305,3 @@ def _same_people(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> bool:
         if known and actor.get("person_key") and actor["person_key"] not in known:
             return False
     return True
-
-
-def _now() -> str:
-    return utc_iso(datetime.now(UTC))
