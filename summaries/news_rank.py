@@ -55,6 +55,8 @@ class Weights:
     stop rule over score gaps and article features cannot tell the two apart (a classifier of
     the source from article length, sentence count, quotes and centroid spread is 80% right);
     only whether a headline is given can, and that is a trait of the data files, not of news.
+    `bench/summary_lengths.py` prints this trade-off for any data file: ROUGE-2 of lead and
+    of this ranker at several budgets, and the greedy oracle's ceiling.
     """
 
     position: float = 1.3
