@@ -118,6 +118,16 @@ class OrganisationTag:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """One place or organisation named in a text, where it stands, unranked and unsettled."""
+
+    start: int
+    end: int
+    kind: str  # name, demonym, capital, seat, city, region or org
+    target: str  # country code (a shared form's default one) or the organisation's name
+
+
+@dataclass(frozen=True)
 class _Entry:
     """What one surface form means: a country (by kind), an organisation, or nothing."""
 
@@ -203,6 +213,26 @@ def tag_organisations(title: str | None, text: str) -> list[OrganisationTag]:
                 counts[entry.target] = counts.get(entry.target, 0) + 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [OrganisationTag(name, mentions) for name, mentions in ranked]
+
+
+def mentions(text: str) -> Iterator[Mention]:
+    """Every country form and organisation `text` names, in order.
+
+    Ignored phrases and people ("Jordan Peterson") are left out. Unlike `tag`, nothing is
+    weighed or settled: the event extractor needs each mention's place in its sentence.
+    """
+    gaz = _gazetteer()
+    for match in gaz.pattern.finditer(text):
+        entry = _lookup(gaz, match.group())
+        if entry is None or entry.kind == "ignore":
+            continue
+        target = entry.target
+        if entry.kind != "org":
+            if entry.person and _looks_like_person(gaz, text, match):
+                continue
+            target = target or (entry.candidates[0] if entry.candidates else "")
+        if target:
+            yield Mention(match.start(), match.end(), entry.kind, target)
 
 
 def resolve(query: str) -> Country | None:

@@ -369,23 +369,12 @@ def _clean_name(name: str) -> str:
 def _mentions(sentence: str, story: _Story) -> list[_Mention]:
     """Actors and places in a sentence, in order, with people and titles linked."""
     tables = _tables()
-    gaz = countries._gazetteer()
     hits: list[_Mention] = []
-    for match in gaz.pattern.finditer(sentence):
-        entry = countries._lookup(gaz, match.group())
-        if entry is None or entry.kind == "ignore":
-            continue
-        if entry.kind == "org":
-            code = tables.organisations.get(entry.target)
-            if code:
-                hits.append(_Mention(match.start(), match.end(), code, "actor"))
-            continue
-        if entry.person and countries._looks_like_person(gaz, sentence, match):
-            continue
-        code = entry.target or (entry.candidates[0] if entry.candidates else "")
-        if not code:
-            continue
-        hits.append(_Mention(match.start(), match.end(), code, entry.kind))
+    for found in countries.mentions(sentence):
+        if found.kind != "org":
+            hits.append(_Mention(found.start, found.end, found.target, found.kind))
+        elif code := tables.organisations.get(found.target):
+            hits.append(_Mention(found.start, found.end, code, "actor"))
     for match in tables.extra_org_pattern.finditer(sentence):
         hits.append(_Mention(match.start(), match.end(), tables.extra_orgs[match.group()], "actor"))
     hits.sort(key=lambda m: m.start)

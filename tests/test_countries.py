@@ -309,3 +309,17 @@ def test_every_tagged_code_is_a_known_country():
     known = {c.code for c in countries.all_countries()}
     for prefix in SEED_PRIMARY:
         assert {t.code for t in tag(None, _seed(prefix))} <= known
+
+
+def test_mentions_give_each_place_and_organisation_where_it_stands():
+    sentence = "Jordan Peterson met Iranian and French officials at the United Nations in Paris."
+    found = [(sentence[m.start : m.end], m.kind, m.target) for m in countries.mentions(sentence)]
+    assert all(text != "Jordan" for text, _, _ in found)  # a person, not the country
+    assert [m.target for m in countries.mentions("Jordan and Iran talked.")] == ["JO", "IR"]
+    assert ("Iranian", "demonym", "IR") in found
+    assert ("French", "demonym", "FR") in found
+    assert ("Paris", "capital", "FR") in found
+    assert any(kind == "org" and text == "United Nations" for text, kind, _ in found)
+    assert [m.start for m in countries.mentions(sentence)] == sorted(
+        m.start for m in countries.mentions(sentence)
+    )
