@@ -129,9 +129,96 @@ def test_no_event_from_a_sentence_without_an_interaction(text):
     assert extract_events(text, published=date(2024, 1, 7)) == []
 
 
-def test_planned_visits_are_not_events():
+def test_a_planned_visit_stated_as_fact_is_an_event_with_no_day_for_a_vague_time():
     text = "Chinese President Xi Jinping will visit France next month, officials said."
+    (event,) = extract_events(text, published=date(2024, 1, 7))
+    assert (event.type, event.sides, event.date) == ("visit", ("CN", "FR"), None)
+    roles = {a.side: a.role for a in event.actors}
+    assert roles == {"CN": "source", "FR": "target"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chinese President Xi Jinping may visit France next month, officials said.",
+        "Chinese President Xi Jinping did not visit France, officials said.",
+        "Chinese President Xi Jinping refused to meet French President Emmanuel Macron.",
+        "If the talks fail, Japan's Trade Minister said, Tokyo could impose sanctions on Korea.",
+        "In 2009, U.S. President Barack Obama visited France.",
+    ],
+)
+def test_hypothetical_negated_and_background_acts_are_left_out(text):
     assert extract_events(text, published=date(2024, 1, 7)) == []
+
+
+def test_several_acts_in_one_sentence_are_several_events():
+    text = (
+        "In a phone call with Israeli Prime Minister Benjamin Netanyahu on Thursday, U.S. "
+        "President Barack Obama congratulated him on his victory."
+    )
+    events = extract_events(text, published=date(2015, 3, 20))
+    assert {(e.type, e.sides, e.date) for e in events} == {
+        ("phone_call", ("IL", "US"), date(2015, 3, 19)),
+        ("praise", ("IL", "US"), date(2015, 3, 19)),
+    }
+
+
+def test_a_call_with_two_partners_is_two_calls():
+    text = (
+        "U.S. Secretary of State John Kerry spoke by phone with Russian Foreign Minister "
+        "Sergey Lavrov and Chinese Foreign Minister Wang Yi."
+    )
+    events = extract_events(text, published=date(2015, 3, 20))
+    assert sorted(e.sides for e in events if e.type == "phone_call") == [
+        ("CN", "US"),
+        ("RU", "US"),
+    ]
+
+
+def test_one_act_per_actor_when_several_actors_criticise():
+    text = "Lebanon and Iraq have criticised Saudi Arabia over the strikes."
+    events = extract_events(text, published=date(2015, 3, 28))
+    assert sorted(e.sides for e in events) == [("IQ", "SA"), ("LB", "SA")]
+
+
+def test_capitals_and_seats_of_power_stand_for_their_state():
+    text = "The Kremlin accused Washington of meddling, and Tokyo urged Seoul to show restraint."
+    events = extract_events(text, published=date(2015, 3, 28))
+    assert {(e.type, e.sides) for e in events} == {
+        ("accusation", ("RU", "US")),
+        ("appeal", ("JP", "KR")),
+    }
+
+
+def test_the_soviet_union_and_the_european_community_in_their_time():
+    text = "Moscow criticised the European Community over the new farm duties."
+    (event,) = extract_events(text, published=date(1987, 3, 2))
+    assert event.sides == ("EC", "SU")
+    (event,) = extract_events(text, published=date(2015, 3, 2))
+    assert event.sides == ("EU", "RU")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "expected"),
+    [
+        ("on Monday", date(2024, 1, 8), date(2024, 1, 8)),  # a Monday story: that day
+        ("on Saturday", date(2024, 1, 8), date(2024, 1, 6)),
+        ("last Friday", date(2024, 1, 8), date(2024, 1, 5)),
+        ("yesterday", date(2024, 1, 8), date(2024, 1, 7)),
+        ("last week", date(2024, 1, 8), None),
+        ("recently", date(2024, 1, 8), None),
+    ],
+)
+def test_dates_follow_the_guidelines(phrase, published, expected):
+    text = f"French Foreign Minister Catherine Colonna met Iranian officials {phrase}."
+    (event,) = extract_events(text, published=published)
+    assert event.date == expected
+
+
+def test_a_future_weekday_is_the_next_one():
+    text = "French Foreign Minister Catherine Colonna will meet Iranian officials on Thursday."
+    (event,) = extract_events(text, published=date(2024, 1, 8))
+    assert event.date == date(2024, 1, 11)
 
 
 def test_organisations_are_sides():

@@ -1,0 +1,257 @@
+"""`extract_events`: a story read sentence by sentence, its acts merged into events.
+
+The story-level rules (the sentence-level ones are in acts.py):
+
+- Within one sentence, one act is named once: content beats channel (a letter "urging" is
+  an appeal, not a message), an accusation absorbs the criticism of the same statement, the
+  word that names the act decides between a meeting and talks ("met ... to discuss" is a
+  meeting, "discussed ... at a meeting" talks), a call absorbs the talks held in it, and a
+  cancelled visit is no visit. A call and the praise given in it stay two events, as do a
+  visit and the meeting during it.
+- Across the story, repeated reports of one (sides, type) are one event whose supporting
+  sentences are all of them, dated by its first dated report.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from summaries.events.acts import Draft, acts_in
+from summaries.events.mentions import NAME, Person, Story, mentions
+from summaries.events.model import SOURCE, TARGET, Actor, Event, person_key, straighten_quotes
+from summaries.events.tables import DIRECTED, tables
+from summaries.events.when import event_date
+from summaries.tokenize import split_sentences
+
+# Longer "sentences" are run-together lists or tables: only their start is read, which keeps
+# the work per sentence bounded on untrusted pages.
+_MAX_SENTENCE_CHARS = 1_000
+_MAX_EVENTS = 500
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)")
+_HEADS = frozenset(
+    {"leader", "President", "Prime Minister", "King", "Queen", "Emir", "Supreme Leader",
+     "Chancellor", "Sultan", "Crown Prince"}
+)  # fmt: skip
+_CONDOLENCE = re.compile(r"condolen|sympath|thoughts\s+and", re.IGNORECASE)
+_EXPEL = re.compile(r"expel|expul|withdr|recall|ties|relations", re.IGNORECASE)
+# Types that one statement's more specific act absorbs (same sentence, same sides).
+_ABSORBED_BY = {
+    "message": {"appeal", "criticism", "accusation", "threat", "praise", "phone_call"},
+    "criticism": {"accusation"},
+    "negotiation": {"phone_call", "visit_cancelled"},
+    "meeting": {"phone_call", "visit_cancelled"},
+    "visit": {"visit_cancelled"},
+}
+
+
+def extract_events(
+    text: str,
+    *,
+    title: str | None = None,
+    published: date | None = None,
+    dateline: str | None = None,
+) -> list[Event]:
+    """The diplomatic events a story reports, in the order it reports them.
+
+    `text` is the body (ideally `clean(raw).text`); `title` and `dateline` help to find the
+    story's main country and where "here" is; `published` is the story's date, against which
+    "on Saturday" is resolved (None: every event date is None). Never raises on a `str`.
+    """
+    if not text or not isinstance(text, str):
+        return []
+    story = Story(title=title, text=text, dateline=dateline, published=published)
+    t = tables()
+    sentences = [straighten_quotes(s[:_MAX_SENTENCE_CHARS]) for s in _sentences(text)]
+    _meet_people(sentences, story)
+    drafts: list[Draft] = []
+    for index, sentence in enumerate(sentences):
+        if not t.trigger.search(sentence) and not t.title_pattern.search(sentence):
+            _note_names(sentence, story)
+            continue
+        found = mentions(sentence, story)
+        here = _within_sentence(acts_in(sentence, index, found, story))
+        if here:
+            story.last_draft = here[-1]
+            drafts.extend(here)
+        if len(drafts) >= _MAX_EVENTS:
+            break
+    return [_finish(d, story) for d in _across_story(drafts)]
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of the story; lines wrapped inside a paragraph are joined first."""
+    out: list[str] = []
+    for paragraph in _PARAGRAPHS.split(text):
+        joined = " ".join(paragraph.split())
+        if joined:
+            out.extend(split_sentences(joined))
+    return out
+
+
+def _meet_people(sentences: list[str], story: Story) -> None:
+    """Read every official's introduction first: "Reagan" early in a story is the "U.S.
+    President Ronald Reagan" of a later paragraph."""
+    pattern = tables().title_pattern
+    for sentence in sentences:
+        if pattern.search(sentence):
+            mentions(sentence, story)
+    story.last_person = None
+
+
+def _note_names(sentence: str, story: Story) -> None:
+    """Remember the last official named, the likely subject of the next sentence's pronoun."""
+    for match in NAME.finditer(sentence):
+        known = story.find(match.group())
+        if known is not None and known.side:
+            story.last_person = known
+            return
+
+
+def _within_sentence(drafts: list[Draft]) -> list[Draft]:
+    kept: list[Draft] = []
+    for draft in drafts:
+        sides = set(draft.sides)
+        same = [k for k in kept if k.sides == draft.sides]
+        near = [k for k in kept if sides <= set(k.sides) or set(k.sides) <= sides]
+        if any(k.type == draft.type for k in same):
+            continue
+        if any(k.type in _ABSORBED_BY.get(draft.type, ()) for k in near):
+            continue
+        if _talks_named_by_meeting(draft, near):
+            continue
+        kept = [
+            k
+            for k in kept
+            if not (
+                (set(k.sides) <= sides or sides <= set(k.sides))
+                and draft.type in _ABSORBED_BY.get(k.type, ())
+            )
+        ]
+        kept.append(draft)
+    return kept
+
+
+def _talks_named_by_meeting(draft: Draft, same: list[Draft]) -> bool:
+    """Meeting and talks of one sentence: the earlier word names the act."""
+    pair = {"meeting", "negotiation"}
+    return draft.type in pair and any(k.type in pair for k in same)
+
+
+def _across_story(drafts: list[Draft]) -> list[Draft]:
+    merged: dict[tuple[tuple[str, ...], str], Draft] = {}
+    for draft in drafts:
+        key = (draft.sides, draft.type)
+        if key in merged:
+            _absorb(merged[key], draft)
+        else:
+            merged[key] = draft
+    for (sides, etype), draft in list(merged.items()):
+        # Sympathy expressed in a call or meeting is part of it, wherever the story says so.
+        host = merged.get((sides, "phone_call")) or merged.get((sides, "meeting"))
+        if (
+            etype == "message"
+            and host is not None
+            and _CONDOLENCE.search(" ".join(draft.sentences))
+        ):
+            _absorb(host, draft)
+            del merged[(sides, etype)]
+    return sorted(merged.values(), key=lambda d: d.sentence_index)
+
+
+def _absorb(into: Draft, other: Draft) -> None:
+    for sentence in other.sentences:
+        if sentence not in into.sentences:
+            into.sentences.append(sentence)
+    into.places.extend(other.places)
+    for mention in other.actors:
+        for i, mine in enumerate(into.actors):
+            if mine.side == mention.side and mine.person is None and mention.person is not None:
+                into.actors[i] = mention
+
+
+def _finish(draft: Draft, story: Story) -> Event:
+    t = tables()
+    actors: list[Actor] = []
+    seen: set[str] = set()
+    for mention, role in zip(draft.actors, draft.roles, strict=False):
+        if not mention.side or mention.side in seen:
+            continue
+        seen.add(mention.side)
+        person = mention.person
+        title = mention.title or (person.title if person else None)
+        if mention.counterpart and title is None:
+            title = next(
+                (m.title or (m.person.title if m.person else None) for m in draft.actors
+                 if m is not mention and (m.title or (m.person and m.person.title))),
+                None,
+            )  # fmt: skip
+        if person is None and title is not None:
+            person = _holder(story, mention.side, title)
+        actors.append(
+            Actor(
+                side=mention.side,
+                person=person.name if person else None,
+                person_key=person_key(person.name) if person else None,
+                title=title,
+                role=role,
+            )
+        )
+    actors.sort(key=lambda a: (a.role != SOURCE, a.role == TARGET))
+    cameo = t.by_name[draft.type].cameo
+    if draft.type == "appeal" and t.ceasefire.search(draft.clause):
+        cameo = t.ceasefire_cameo
+    if draft.type == "sanctions" and _EXPEL.search(draft.trigger):
+        cameo = "161"
+    spoken = t.by_name[draft.type].mode == DIRECTED
+    when, how = event_date(
+        draft.clause, draft.trigger_at - draft.clause_at, story.published, spoken=spoken
+    )
+    earlier = draft.follows
+    while how == "published" and earlier is not None:
+        # "The two sides also signed ...": the day of the meeting it continues.
+        when, how = event_date(
+            earlier.clause, earlier.trigger_at - earlier.clause_at, story.published
+        )
+        earlier = earlier.follows
+    return Event(
+        date=when,
+        date_how=how,
+        type=draft.type,
+        cameo=cameo,
+        actors=tuple(actors),
+        topics=_topics(draft),
+        sentences=tuple(draft.sentences),
+    )
+
+
+def _holder(story: Story, side: str, title: str) -> Person | None:
+    """Who "her Iranian counterpart" is, when the story names them elsewhere: the official of
+    that side with the same title, or for a leader, the side's head of state or government."""
+    same = next((p for p in story.people if p.side == side and p.title == title), None)
+    if same is not None or title not in _HEADS:
+        return same
+    return next((p for p in story.people if p.side == side and p.title in _HEADS), None)
+
+
+def _topics(draft: Draft) -> tuple[str, ...]:
+    t = tables()
+    topics: list[str] = []
+    text = " ".join(draft.sentences)
+    for place in dict.fromkeys(draft.places):
+        at = text.find(place)
+        if at < 0:
+            continue
+        window = text[max(0, at - 90) : at + len(place) + 40].casefold()
+        nouns = [n for n in t.topic_nouns if re.search(rf"\b{re.escape(n)}\b", window)]
+        topics.append(f"{place} {nouns[0]}" if nouns else place)
+    lowered = text.casefold()
+    for phrase in t.topic_phrases:
+        if re.search(rf"\b{re.escape(phrase)}\b", lowered):
+            topics.append(phrase)
+    return tuple(list(dict.fromkeys(topics))[: t.max_topics])
+
+
+def event_types() -> dict[str, str]:
+    """Every event type with its CAMEO code."""
+    return {t.name: t.cameo for t in tables().types}

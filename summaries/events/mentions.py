@@ -1,0 +1,401 @@
+"""Who and what a sentence names: states, organisations, officials, and the places acts happen.
+
+A side of an event is an *actor*, not a place. This module finds every country form the
+gazetteer knows (summaries/countries.py), the organisations of the coding guidelines, titled
+officials ("French Foreign Minister Catherine Colonna", "the President of Serbia", "his
+Japanese counterpart", "Hakan Fidan, Turkey's foreign minister") and officials the story
+introduced earlier ("Colonna"), and says of each whether it stands as an actor ("Tehran said",
+"the Iranian government"), as the doer of a deed ("the Israeli strikes"), or as a place ("an
+attack in Iran's Kerman", "arrived in Riyadh").
+
+Codes follow the story's time: before 1992 Moscow and the Kremlin are the Soviet Union (SU),
+and before 1993 the European Community is EC, after it the EU.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from summaries import countries
+from summaries.events.model import same_person
+from summaries.events.tables import Tables, tables
+
+ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
+# A person's name: up to five capitalised words, with particles ("Mohammed bin Salman").
+NAME = re.compile(
+    r"[A-Z][\w'.-]{0,40}(?:\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
+    r"[A-Z][\w'-]{0,40}){0,4}"
+)
+_MAX_PEOPLE = 200
+_WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+_MONTHS = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+}  # fmt: skip
+STOP_NAMES = frozenset(
+    {
+        "The", "In", "On", "At", "For", "But", "And", "He", "She", "It", "They", "We", "His",
+        "Her", "Their", "A", "An", "During", "After", "Also", "Meanwhile", "Furthermore", "As",
+        "If", "When", "While", "With", "By", "From", "To", "Of", "This", "That", "These",
+        "Those", "Under", "According", "Before", "Since", "Although", "Its", "Our", "Mr",
+        "Mrs", "Ms", "I", "You", "Asked", "Speaking", "Earlier", "Later", "Last", "Next",
+        "Today", "Yesterday", "Tomorrow", "Officials", "Sources", "Diplomats", "Western",
+    }
+    | _WEEKDAYS
+    | _MONTHS
+)  # fmt: skip
+# Between a country and its official's title: "Pakistani caretaker Foreign Minister",
+# "Taiwan's Vice Foreign Minister", "Japan's top diplomat", "U.S. Trade Representative".
+_TITLE_GAP = re.compile(
+    r"(?:'s?)?\s+(?:(?:(?-i:(?!(?:the|a|an|their|his|her|its|to|of|in|on|at|by|for|with|from)\b)"
+    r"[a-z][\w-]*(?<!ed))|Vice|Deputy|Acting|Caretaker|Former|Senior|Chief|Junior|First|Top"
+    r"|Interim|Special|External|Foreign|Trade|and|Industry|Commerce|Finance)\s+){0,3}"
+)
+# "the President of Serbia", "minister for foreign affairs of Japan", "counterparts from X".
+_TITLE_OF = re.compile(r"\s+(?:of|from|for|in|to)\s+(?:the\s+)?")
+_SAYS = re.compile(
+    r"(?:'s?)?\s+(?:has\s+|have\s+|had\s+|also\s+|on\s+\w+\s+|today\s+|yesterday\s+)?"
+    r"(?:said|says|told|announced|warned|urged|called|condemned|accused|agreed|signed|"
+    r"threatened|welcomed|asked|insisted|stressed|expressed|hailed|criticised|criticized|"
+    r"blamed|praised|denounced|visited|met|hosted|imposed|summoned|expelled|congratulated|"
+    r"thanked|complained|protested|held|discussed|received|requested|appealed|backed|"
+    r"voiced|lodged|reported|reached|sent|wants|will|would|is|was|has|had|and\s+(?-i:[A-Z]))\b",
+    re.IGNORECASE,
+)
+
+
+# "Lausanne, Switzerland (CNN)": a dateline glued to the story's first words.
+_AGENCY_DATELINE = re.compile(r"\s*\((?:CNN|Reuters|AP|AFP|Xinhua|IRNA|TASS|dpa|UPI)\)")
+
+
+@dataclass
+class Person:
+    """An official the story names, with the side and title it gives them."""
+
+    name: str
+    side: str | None
+    title: str | None
+
+
+@dataclass
+class Mention:
+    """One side-like thing in a sentence, where it stands and how it stands there."""
+
+    start: int
+    end: int
+    side: str
+    role: str  # ACTOR, DEED, PLACE or OTHER
+    kind: str  # the gazetteer's kind (name, demonym, capital ...), "title", "person", "org"
+    person: Person | None = None
+    title: str | None = None
+    counterpart: bool = False
+
+    @property
+    def official(self) -> bool:
+        """Named or titled: the strongest evidence that a state acted."""
+        return self.person is not None or self.title is not None or self.counterpart
+
+
+@dataclass
+class Story:
+    """What the extractor remembers while reading one story."""
+
+    title: str | None
+    text: str
+    dateline: str | None
+    published: date | None
+    people: list[Person] = field(default_factory=list)
+    last_person: Person | None = None
+    last_draft: Any = None  # the latest act read (acts.Draft), for "the two sides"
+    _main: list[str] | None = None
+    _here: str | None | bool = False
+
+    def main_countries(self) -> list[str]:
+        """The countries the story is about, best first (the country tagger's primaries)."""
+        if self._main is None:
+            tags = countries.tag(self.title, self.text[:3000], self.dateline)
+            self._main = [side_code(self, t.code, "") for t in tags if t.primary] or [
+                side_code(self, t.code, "") for t in tags[:1]
+            ]
+        return self._main
+
+    def here(self) -> str | None:
+        """The country of the dateline ("TOKYO, April 21" or "Lausanne, Switzerland (CNN)"):
+        where "arrived here" and "visiting X" happen."""
+        if self._here is False:
+            line = self.dateline or self.text[:80].split("(", 1)[0]
+            found = next(iter(countries.mentions(line[:60])), None)
+            self._here = side_code(self, found.target, line) if found else None
+        return self._here if isinstance(self._here, str) else None
+
+    def country_of(self, surname: str, exclude: str) -> str | None:
+        """The country a person the story never places most likely acts for: the state most
+        often named as an actor in the sentences that name them, else the story's main one."""
+        counts: dict[str, int] = {}
+        t = tables()
+        for sentence in re.split(r"(?<=[.!?\"”])\s+", self.text):
+            if surname not in sentence:
+                continue
+            hits = _gazetteer_hits(sentence, self, t)
+            for hit in hits:
+                if hit.side == exclude or _role(sentence, hit, hits, t) not in (ACTOR, DEED):
+                    continue
+                after = sentence[hit.end : hit.end + 60]
+                weight = 2 if _SAYS.match(after) or t.actor_noun.match(after) else 1
+                counts[hit.side] = counts.get(hit.side, 0) + weight
+        if counts:
+            return max(counts, key=lambda code: counts[code])
+        return next((c for c in self.main_countries() if c != exclude), None)
+
+    def home(self) -> str | None:
+        """Whose official a title without a country names ("President Reagan said" under a
+        WASHINGTON dateline): the stated dateline's country, when the story has one."""
+        return self.here() if self.dateline else None
+
+    def register(self, person: Person) -> Person:
+        known = self.find(person.name)
+        if known is None:
+            if len(self.people) < _MAX_PEOPLE:
+                self.people.append(person)
+            return person
+        if len(person.name) > len(known.name):
+            known.name = person.name
+        known.side = known.side or person.side
+        if person.title and (known.title is None or known.title == "counterpart"):
+            known.title = person.title
+        return known
+
+    def find(self, name: str) -> Person | None:
+        for person in reversed(self.people):
+            if same_person(person.name, name):
+                return person
+        return None
+
+
+def side_code(story: Story, code: str, surface: str) -> str:
+    """The code the guidelines use for a gazetteer code in this story's time."""
+    t = tables()
+    historic = t.historic_forms.get(surface.strip())
+    if historic:
+        return historic
+    when = story.published
+    if code == "RU" and when is not None and when < t.soviet_until:
+        return "SU"
+    if code in ("EU", "EC"):
+        return "EC" if when is not None and when < t.ec_until else "EU"
+    return code
+
+
+def mentions(sentence: str, story: Story) -> list[Mention]:
+    """The sides-to-be of one sentence, in order, with officials linked to their countries."""
+    t = tables()
+    hits = _gazetteer_hits(sentence, story, t)
+    found = _titled(sentence, hits, story, t)
+    taken = [(m.start, m.end) for m in found]
+    for hit in hits:
+        if not any(s <= hit.start < e for s, e in taken):
+            person = _possessed_name(sentence, hit, story, t)
+            if person is not None:
+                hit.person, hit.role, hit.kind = person, ACTOR, "person"
+                hit.end = sentence.index(person.name.split()[-1], hit.end) + len(
+                    person.name.split()[-1]
+                )
+            else:
+                hit.role = _role(sentence, hit, hits, t)
+            found.append(hit)
+    taken = [(m.start, m.end) for m in found]
+    found.extend(_known_people(sentence, taken, story))
+    found.sort(key=lambda m: m.start)
+    for mention in found:
+        if mention.person is not None and mention.person.side:
+            story.last_person = mention.person
+            break
+    return found
+
+
+def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
+    hits = []
+    for found in countries.mentions(sentence):
+        surface = sentence[found.start : found.end]
+        if found.kind == "org":
+            code = t.organisations.get(found.target)
+            if code is None or _part_of_longer_name(sentence, found.start, surface):
+                continue
+            hits.append(
+                Mention(found.start, found.end, side_code(story, code, surface), ACTOR, "org")
+            )
+        else:
+            code = side_code(story, found.target, surface)
+            hits.append(Mention(found.start, found.end, code, OTHER, found.kind))
+    return hits
+
+
+def _part_of_longer_name(sentence: str, start: int, surface: str) -> bool:
+    """A generic organ name inside another body's name: "National Security Council" is not
+    the UN Security Council."""
+    if " " not in surface or surface[0] in "UE" and surface.split()[0] in ("UN", "U.N.", "EU"):
+        return False
+    before = sentence[max(0, start - 20) : start].split()
+    return bool(before) and before[-1][:1].isupper() and before[-1] not in ("The", "UN", "U.N.")
+
+
+def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
+    """Does a country form stand for its state here, for a deed's doer, or for a place?"""
+    after = sentence[hit.end : hit.end + 80]
+    if _AGENCY_DATELINE.match(after):
+        return PLACE
+    if hit.kind == "org":
+        return ACTOR
+    before = sentence[max(0, hit.start - 30) : hit.start]
+    if hit.kind in ("city", "region"):
+        return PLACE
+    if t.actor_noun.match(after) or _SAYS.match(after):
+        return ACTOR
+    if t.deed.match(after):
+        return DEED
+    if hit.kind == "demonym":
+        # "the Iranian and Turkish delegations": the first demonym shares the second's noun.
+        pair = re.match(r"\s*(?:,|and|or)\s+", after)
+        if pair:
+            for other in hits:
+                if other.start == hit.end + pair.end() and other.kind == "demonym":
+                    return _role(sentence, other, hits, t)
+        return OTHER
+    if t.place_before.search(before):
+        return PLACE
+    return ACTOR
+
+
+def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list[Mention]:
+    """Officials built around titles, each linked to its country and name when given."""
+    out: list[Mention] = []
+    for match in t.title_pattern.finditer(sentence):
+        title = t.titles[" ".join(match.group().casefold().split())]
+        start, end, side = match.start(), match.end(), None
+        for hit in reversed(hits):
+            if hit.end <= start:
+                if _TITLE_GAP.fullmatch(sentence[hit.end : start]) and hit.kind != "city":
+                    side, start = hit.side, hit.start
+                    hit.role = "linked"
+                break
+        if side is None:
+            of = _TITLE_OF.match(sentence, end)
+            if of:
+                nxt = next((h for h in hits if h.start == of.end()), None)
+                if nxt is not None and nxt.kind not in ("city", "region"):
+                    side, end = nxt.side, nxt.end
+                    nxt.role = "linked"
+        person = _name_after(sentence, end, title, side, story, t)
+        if person is not None:
+            end = sentence.find(person.name.split()[-1], end) + len(person.name.split()[-1])
+        else:
+            person = _name_before(sentence, start, title, side, story, t)
+            if person is not None:
+                start = max(0, sentence.rfind(person.name.split()[0], 0, start))
+        if person is not None:
+            side = side or person.side
+            person.side = person.side or side
+        if side is None and person is None:
+            continue
+        counterpart = title == "counterpart"
+        if counterpart and person is not None and person.title == "counterpart":
+            person.title = None
+        mention = Mention(
+            start, max(end, start + 1), side or "", ACTOR, "title", person,
+            None if counterpart else title, counterpart,
+        )  # fmt: skip
+        out.append(mention)
+    return [m for m in out if m.side]
+
+
+def _possessed_name(sentence: str, hit: Mention, story: Story, t: Tables) -> Person | None:
+    """ "Germany's Merkel", "Iran's Zarif": a country's possessive right before a name."""
+    if hit.kind in ("city", "region", "demonym"):
+        return None
+    match = re.match(r"'s?\s+", sentence[hit.end : hit.end + 4])
+    if not match:
+        return None
+    name = NAME.match(sentence, hit.end + match.end())
+    if not name or not _is_name(name.group(), t) or t.actor_noun.match(" " + name.group()):
+        return None
+    if next(iter(countries.mentions(name.group())), None) is not None:
+        return None  # "Iran's Kerman": a place of the country, not a person
+    cleaned = _clean(_before_country(name.group()))
+    known = story.find(cleaned)
+    if known is None and len(cleaned.split()) > 1:
+        return None  # "Iran's Revolutionary Guards": a body, not a person
+    return story.register(Person(cleaned, hit.side, known.title if known else None))
+
+
+def _name_after(
+    sentence: str, end: int, title: str, side: str | None, story: Story, t: Tables
+) -> Person | None:
+    named = re.match(r",?\s+", sentence[end:])
+    if not named:
+        return None
+    match = NAME.match(sentence, end + named.end())
+    if not match:
+        return None
+    name = _clean(_before_country(match.group()))
+    if not _is_name(name, t):
+        return None
+    return story.register(Person(name, side, title))
+
+
+def _before_country(name: str) -> str:
+    """A name cut where a country starts: "George Shultz China's recent troubles"."""
+    for found in countries.mentions(name):
+        if found.start > 0:
+            return name[: found.start].strip()
+    return name
+
+
+def _name_before(
+    sentence: str, start: int, title: str, side: str | None, story: Story, t: Tables
+) -> Person | None:
+    """ "Hakan Fidan, Turkey's foreign minister": a name, a comma, then the title."""
+    head = sentence[:start]
+    match = re.search(r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}),\s+(?:the\s+|a\s+)?$", head)
+    if not match or side is None:
+        return None
+    # only "Name, Iran's foreign minister" where the country came right before the title
+    if not re.search(r",\s+(?:the\s+|a\s+)?$", head):
+        return None
+    name = _clean(match.group(1))
+    if not _is_name(name, t):
+        return None
+    return story.register(Person(name, side, title))
+
+
+def _is_name(text: str, t: Tables) -> bool:
+    words = text.split()
+    if not words or words[0] in STOP_NAMES:
+        return False
+    if t.title_pattern.fullmatch(text) or any(countries.resolve(w) for w in words[:1]):
+        return False
+    return sum(ch.isalpha() for ch in text) > 1
+
+
+def _known_people(sentence: str, taken: list[tuple[int, int]], story: Story) -> list[Mention]:
+    """Names the story has introduced with a side ("Colonna" after "Catherine Colonna")."""
+    out = []
+    for match in NAME.finditer(sentence):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        words = _clean(match.group()).split()
+        while words and words[0] in STOP_NAMES:
+            words = words[1:]
+        if not words or sum(ch.isalpha() for ch in " ".join(words)) < 3:
+            continue
+        person = story.find(" ".join(words))
+        if person is None or not person.side:
+            continue
+        out.append(Mention(match.start(), match.end(), person.side, ACTOR, "person", person))
+    return out
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"'s?$", "", name.strip().rstrip(".,"))

@@ -1,0 +1,120 @@
+"""config/events.toml, loaded once and compiled into the patterns the extractor runs.
+
+Everything the extractor knows about words lives in that file; this module only turns it into
+regular expressions and lookups, and refuses a table it cannot use with the key named.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+RECIPROCAL, DIRECTED, VISIT = "reciprocal", "directed", "visit"
+# A lowercase word that can stand between a country and its noun ("the Iranian *foreign*
+# ministry"), unlike the function words that start another clause ("Syria *where* forces").
+MODIFIER = (
+    r"(?-i:(?!(?:where|which|who|whose|that|and|or|but|to|of|in|on|at|by|for|with|from|the|a"
+    r"|an|is|was|are|were|has|have|had|said|says|will|would|as|than)\b)[a-z][\w-]*)"
+)
+MODES = (RECIPROCAL, DIRECTED, VISIT)
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    cameo: str
+    mode: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tables:
+    types: tuple[EventType, ...]
+    by_name: dict[str, EventType]
+    trigger: re.Pattern[str]
+    per_type: tuple[tuple[str, re.Pattern[str]], ...]
+    titles: dict[str, str]
+    title_pattern: re.Pattern[str]
+    actor_noun: re.Pattern[str]
+    deed: re.Pattern[str]
+    place_before: re.Pattern[str]
+    hedge: re.Pattern[str]
+    offer: re.Pattern[str]
+    hedge_after: re.Pattern[str]
+    background: re.Pattern[str]
+    organisations: dict[str, str]
+    ec_until: date
+    soviet_until: date
+    historic_forms: dict[str, str]
+    ceasefire: re.Pattern[str]
+    ceasefire_cameo: str
+    topic_nouns: tuple[str, ...]
+    topic_phrases: tuple[str, ...]
+    max_topics: int
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of literal phrases, longest first, any whitespace between words."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'])(?:{alternation(words)})(?![\w-])", re.IGNORECASE)
+
+
+@functools.cache
+def tables() -> Tables:
+    """Load config/events.toml once and compile its patterns."""
+    raw = tomllib.loads(resources.files("config").joinpath("events.toml").read_text("utf-8"))
+    types = []
+    for name, spec in raw["types"].items():
+        if spec["mode"] not in MODES:
+            raise ValueError(f"events.toml: [types.{name}] has unknown mode {spec['mode']!r}")
+        types.append(EventType(name, str(spec["cameo"]), spec["mode"], tuple(spec["patterns"])))
+    trigger = "|".join(f"(?P<{t.name}>{'|'.join(t.patterns)})" for t in types)
+    titles = {" ".join(k.casefold().split()): v for k, v in raw["titles"].items()}
+    nouns = raw["actor_nouns"]
+    history = raw["history"]
+    return Tables(
+        types=tuple(types),
+        by_name={t.name: t for t in types},
+        trigger=re.compile(rf"\b(?:{trigger})\b", re.IGNORECASE),
+        per_type=tuple(
+            (t.name, re.compile(rf"\b(?:{'|'.join(t.patterns)})\b", re.IGNORECASE)) for t in types
+        ),
+        titles=titles,
+        title_pattern=re.compile(rf"\b(?:{alternation(list(titles))})\b", re.IGNORECASE),
+        actor_noun=re.compile(
+            rf"(?:'s?)?\s+(?:{MODIFIER}\s+){{0,2}}?(?:{alternation(nouns['words'])}"
+            rf"|{alternation(list(titles))})\b",
+            re.IGNORECASE,
+        ),
+        deed=re.compile(
+            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:{alternation(nouns['deeds'])})\b",
+            re.IGNORECASE,
+        ),
+        place_before=re.compile(
+            rf"\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?$", re.IGNORECASE
+        ),
+        hedge=_words(raw["hedges"]["before"]),
+        offer=_words(raw["hedges"]["offers"]),
+        hedge_after=re.compile(
+            rf"\s*,?\s*(?:{alternation(raw['hedges']['after'])})\b", re.IGNORECASE
+        ),
+        background=_words(raw["background"]["phrases"]),
+        organisations=dict(raw["organisations"]),
+        ec_until=date.fromisoformat(history["ec_until"]),
+        soviet_until=date.fromisoformat(history["soviet_until"]),
+        historic_forms=dict(history["historic_forms"]),
+        ceasefire=_words(raw["ceasefire"]["words"]),
+        ceasefire_cameo=str(raw["ceasefire"]["cameo"]),
+        topic_nouns=tuple(raw["topics"]["nouns"]),
+        topic_phrases=tuple(raw["topics"]["phrases"]),
+        max_topics=int(raw["topics"]["max_topics"]),
+    )

@@ -1,0 +1,155 @@
+"""When an act happened, by the coding guidelines' date rules, and whether it is background.
+
+- An explicit day is used as given ("on March 27", "27 March", "from July 7 to 10" -> the 7th).
+- Relative days count from the story's date: yesterday, today, tonight, tomorrow; a weekday
+  is the most recent such day before the story -- or the story's own day when it is that
+  weekday ("on Monday" in a Monday story) -- unless the clause speaks of the future ("will
+  meet on Thursday"), when it is the next one.
+- Vague times ("last week", "recently", "next month", "during his stay") give no day.
+- An act reported as current news with no time phrase takes the story's date; a future act
+  without a day ("will visit Japan") and an act placed before the news ("had met") take none.
+- A story without a date gives no event a date.
+
+`is_background` says whether a clause cites the act as context well before the news ("last
+year", "in 1985", "has been urging for months"): such acts are not coded at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from summaries.events.tables import tables
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
+# Every time phrase the rules know, as one pattern; the group that matched says which rule.
+_TIME = re.compile(
+    rf"\b(?:(?P<md>{_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?(?!\s*(?:pct|percent|%|mln|bln))"
+    rf"(?:,?\s+(?P<md_year>(?:19|20)\d\d))?)"
+    rf"|(?P<dm>(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_month>{_MONTH})"
+    rf"(?:,?\s+(?P<dm_year>(?:19|20)\d\d))?)"
+    rf"|(?P<rel>the\s+day\s+before\s+yesterday|yesterday|last\s+night|today|tonight"
+    rf"|this\s+(?:morning|afternoon|evening)|tomorrow)"
+    rf"|(?P<wd>(?:(?P<wd_mod>last|next|this|this\s+past|earlier\s+on|on)\s+)?(?P<wd_name>{_WEEKDAY}){_PART})"
+    rf"|(?P<vague>(?:last|next|this|the\s+past|the\s+coming|later\s+this|earlier\s+this)\s+"
+    rf"(?:week|weekend|month|year|spring|summer|autumn|fall|winter)"
+    rf"|recently|soon|shortly|in\s+the\s+coming\s+(?:days|weeks|months)"
+    rf"|(?:early|late|mid|in|since|until|by)\s+{_MONTH}(?!\s+\d)"
+    rf"|at\s+the\s+(?:end|beginning|start)\s+of\s+(?:the|this|next)\s+\w+"
+    rf"|during\s+(?:his|her|their|the)\s+(?:stay|visit|trip)|(?:in|since)\s+(?:19|20)\d\d"
+    rf"|(?:two|three|four|several|a\s+few)\s+(?:days|weeks)\s+(?:ago|earlier)))\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|would|is\s+to|are\s+to|due\s+to|scheduled|expected\s+to|plans?\s+to"
+    r"|planning\s+to|set\s+to|to\s+be\s+held|going\s+to|upcoming|next)\b",
+    re.IGNORECASE,
+)
+_PLUPERFECT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|t)\b", re.IGNORECASE)
+# "has accused", "have agreed": recent context whose day the text does not give.
+_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:\w+ly\s+|also\s+|already\s+)?\w+(?:ed|en)\b", re.IGNORECASE
+)
+_REPORTED = re.compile(r"\b(?:said|says|told\s+\w+|announced|reported)\s+$", re.IGNORECASE)
+_PAST_YEAR = re.compile(r"\b(?:in|since|during|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def is_background(clause: str, published: date | None) -> bool:
+    """True when the clause places the act well before the news."""
+    if tables().background.search(clause):
+        return True
+    for match in _PAST_YEAR.finditer(clause):
+        # Without the story's date a year named in a report of an act is almost always past.
+        if published is None or int(match.group(1)) < published.year:
+            return True
+    return False
+
+
+def event_date(
+    clause: str, trigger_at: int, published: date | None, *, spoken: bool = True
+) -> tuple[date | None, str | None]:
+    """The act's day by the rules above, with where it came from ("text" or "published").
+
+    `spoken` is False for acts that are not statements (a visit, talks, a signing): for
+    them "..., a spokesman said Tuesday" dates the report, not the act."""
+    if published is None:
+        return None, None
+    phrases = [
+        m
+        for m in _TIME.finditer(clause)
+        if spoken or not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
+    ]
+    phrases.sort(key=lambda m: _distance(m, trigger_at))
+    future = bool(_FUTURE.search(clause))
+    for phrase in phrases[:1]:
+        found = _resolve(phrase, published, future)
+        return (found, "text") if found else (None, None)
+    if future or _PLUPERFECT.search(clause) or _PERFECT.search(clause, 0, trigger_at + 30):
+        return None, None
+    return published, "published"
+
+
+def _distance(match: re.Match[str], at: int) -> int:
+    if match.start() >= at:
+        return match.start() - at
+    return at - match.end()
+
+
+def _resolve(match: re.Match[str], published: date, future: bool) -> date | None:
+    if match.group("md"):
+        return _month_day(
+            match.group("md").split()[0], match.group("md_day"), match.group("md_year"),
+            published, future,
+        )  # fmt: skip
+    if match.group("dm"):
+        return _month_day(
+            match.group("dm_month"), match.group("dm_day"), match.group("dm_year"), published,
+            future,
+        )  # fmt: skip
+    if match.group("rel"):
+        word = " ".join(match.group("rel").casefold().split())
+        shift = {"yesterday": -1, "last night": -1, "tomorrow": 1, "the day before yesterday": -2}
+        return published + timedelta(days=shift.get(word, 0))
+    if match.group("wd"):
+        return _weekday(match.group("wd_name"), match.group("wd_mod"), published, future)
+    return None
+
+
+def _month_day(
+    month: str, day: str, year: str | None, published: date, future: bool
+) -> date | None:
+    key = month.casefold().rstrip(".")
+    number = next((i for i, m in enumerate(_MONTH_NAMES, 1) if m.startswith(key[:3])), None)
+    if number is None:
+        return None
+    try:
+        found = date(int(year) if year else published.year, number, int(day))
+    except ValueError:
+        return None
+    if year is None and not future and found > published + timedelta(days=7):
+        found = found.replace(year=found.year - 1)
+    elif year is None and future and found < published - timedelta(days=180):
+        found = found.replace(year=found.year + 1)
+    return found
+
+
+def _weekday(name: str, modifier: str | None, published: date, future: bool) -> date:
+    target = _WEEKDAY_NAMES.index(name.casefold())
+    mod = " ".join((modifier or "").casefold().split())
+    ahead = (target - published.weekday()) % 7
+    if mod == "next" or (future and mod not in ("last", "this past", "earlier on")):
+        return published + timedelta(days=ahead or (7 if mod == "next" else 0))
+    back = (published.weekday() - target) % 7
+    if back == 0 and mod in ("last", "this past"):
+        back = 7
+    return published - timedelta(days=back)
