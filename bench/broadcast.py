@@ -33,10 +33,8 @@ from pathlib import Path
 # shadow the summaries package: look in the project root instead.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from telegram import Bot  # noqa: E402
-
 from bot import schedule as jobs  # noqa: E402
-from bot.delivery import Deliverer, Pacer  # noqa: E402
+from bot.delivery import Deliverer, Pacer, delivery_bot  # noqa: E402
 from bot.fakeapi import FakeTelegram  # noqa: E402
 from summaries import countries  # noqa: E402
 from summaries.store import ArticleRecord, Store  # noqa: E402
@@ -110,7 +108,7 @@ async def send_all(db: Path, subscribers: int) -> dict[str, float]:
         for chat in range(1, subscribers + 1):
             tg.register_chat(chat)
         with Store(db) as store:
-            async with Bot(tg.token, base_url=tg.base_url) as bot:
+            async with delivery_bot(tg.token, tg.base_url) as bot:
                 sender = Deliverer(store, bot, Pacer(per_second=29.5))
                 started = time.perf_counter()
                 await sender.run_until_idle(max_wait_s=30)

@@ -8,12 +8,33 @@ recording every part as it lands, so a crash or restart resumes where it stopped
   ~30 so a sliding window never sees 31), one message per 1.1 s per chat (the 0.1 s covers
   the jitter between our clock and the request's arrival), 20 a minute per group; a 429
   pauses everything for its `retry_after`.
-- Failures: 429 -> wait `retry_after` (not counted as an attempt); 5xx, timeouts and
-  dropped connections -> exponential backoff (1, 2, 4 ... 60 s), dead-lettered after
-  `max_attempts`; 403 (blocked, deactivated) -> the chat is paused and its queue dropped;
-  a migrated group -> the chat id is updated and the message sent to the new id; any other
-  400 is permanent (dead-lettered at once with Telegram's reason).
+- Accepted is sent: once the Bot API server has answered a part with a 2xx status, the part
+  is recorded as sent, whatever happens next. If python-telegram-bot then cannot read the
+  answer (a Bot API field it does not know yet, an emulator that sends dates in
+  milliseconds or objects as strings), the problem is logged once at warning level (later
+  ones at debug) and the message id is taken from the raw answer when it is there. Retrying
+  such a part would deliver it again to a chat that already has it.
+- Retried, because the message did not get through: 429 -> wait `retry_after` (not
+  counted as an attempt); 5xx, timeouts and connections that failed before an answer ->
+  exponential backoff (1, 2, 4 ... 60 s), dead-lettered after `max_attempts`.
+- Not retried: 403 (blocked, deactivated) -> the chat is paused and its queue dropped; a
+  migrated group -> the chat id is updated and the message sent to the new id; any other
+  400 is permanent (dead-lettered at once with Telegram's reason); any other error (a 401,
+  a 409, a bug) is dead-lettered at once with its reason, since retrying something nobody
+  understood could only repeat it or send it twice.
 - One row per chat at a time, so two items for one chat never interleave.
+
+How "the server answered 2xx" is known: the bot must send through `AnswerRecordingRequest`
+(`delivery_bot` builds one), an HTTPXRequest whose `do_request` notes each answer's status
+and body in the `Answer` that `recording_answer()` put in the current task's context. The
+status is seen before python-telegram-bot parses anything, so the rule holds for any
+future field and any way of parsing it failing (TypeError, KeyError, ValueError, or
+whatever comes next); guessing from the exception's type would not. Deliveries run in
+their own asyncio tasks, so concurrent sends never see each other's answers.
+
+The one duplicate no client can rule out remains: a message the server performed whose
+answer was lost (a connection cut after sending, a read timeout). It looks exactly like a
+message that never arrived, and is retried.
 
 The bot passed in must not retry on its own (no AIORateLimiter): retries live here, where
 they are recorded.
@@ -22,14 +43,20 @@ they are recorded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.request import HTTPXRequest, RequestData
 
 from summaries.store import Store
 from summaries.store_delivery import OutboxRow, parse_utc_iso, utc_iso
@@ -38,6 +65,82 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 MAX_BACKOFF_S = 60.0
+
+
+# --------------------------------------------------------------------------- what the server said
+
+
+@dataclass
+class Answer:
+    """The HTTP answer to one request, as it came off the wire (before PTB parsed it)."""
+
+    status: int | None = None
+    """None while no answer has arrived: the request failed before the server answered."""
+    payload: bytes = b""
+
+    @property
+    def accepted(self) -> bool:
+        """The server answered 2xx: it performed the request, whatever the body says."""
+        return self.status is not None and 200 <= self.status <= 299
+
+    def message_id(self) -> int | None:
+        """`result.message_id` from the raw body, or None when the body does not have one."""
+        try:
+            body = json.loads(self.payload)
+        except ValueError:
+            return None
+        result = body.get("result") if isinstance(body, dict) else None
+        found = result.get("message_id") if isinstance(result, dict) else None
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
+
+
+_ANSWER: ContextVar[Answer | None] = ContextVar("diplobot_delivery_answer", default=None)
+
+
+@contextlib.contextmanager
+def recording_answer() -> Iterator[Answer]:
+    """An `Answer` that `AnswerRecordingRequest` fills in for requests made in this block.
+
+    A context variable, not an attribute of the request object: the Deliverer sends to
+    several chats at once through one bot, and each send runs in its own task.
+    """
+    answer = Answer()
+    reset = _ANSWER.set(answer)
+    try:
+        yield answer
+    finally:
+        _ANSWER.reset(reset)
+
+
+class AnswerRecordingRequest(HTTPXRequest):
+    """PTB's HTTPX transport, noting each answer's status and body in `recording_answer()`.
+
+    `do_request` returns before PTB looks at the body, so a 2xx is recorded even when
+    turning the body into Telegram objects fails afterwards.
+    """
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
+        status, payload = await super().do_request(url, method, request_data, *args, **kwargs)
+        answer = _ANSWER.get()
+        if answer is not None:
+            answer.status, answer.payload = status, payload
+        return status, payload
+
+
+def delivery_bot(token: str, base_url: str, base_file_url: str | None = None) -> Bot:
+    """A Bot the Deliverer can use: no rate limiter, answers recorded (see the docstring)."""
+    extra = {"base_file_url": base_file_url} if base_file_url else {}
+    return Bot(token, base_url=base_url, request=AnswerRecordingRequest(), **extra)
+
+
+# --------------------------------------------------------------------------- pacing
 
 
 class Pacer:
@@ -77,9 +180,16 @@ class Pacer:
         self._next_global = max(self._next_global, self.clock() + seconds)
 
 
+# --------------------------------------------------------------------------- the sender
+
+
 class Deliverer:
     """Sends what the outbox holds; `run_until_idle` for tests and benches, `run` for the
-    service (woken by `wake()` when something new is queued)."""
+    service (woken by `wake()` when something new is queued).
+
+    `bot` must send through an `AnswerRecordingRequest` (build it with `delivery_bot`):
+    without it an accepted message whose answer PTB cannot read would look like a failure.
+    """
 
     def __init__(
         self,
@@ -92,6 +202,11 @@ class Deliverer:
         backoff_base_s: float = 1.0,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        if not isinstance(bot.request, AnswerRecordingRequest):
+            raise TypeError(
+                "the Deliverer needs a bot built by bot.delivery.delivery_bot(), whose "
+                "requests record the server's answer"
+            )
         self.store = store
         self.bot = bot
         self.pacer = pacer or Pacer()
@@ -100,6 +215,8 @@ class Deliverer:
         self.concurrency = concurrency
         self.now = now
         self.sent_messages = 0
+        self.unreadable_answers = 0
+        """Parts the server accepted whose answer PTB could not read (recorded as sent)."""
         self._wake = asyncio.Event()
         self._busy_chats: set[int] = set()
 
@@ -162,45 +279,76 @@ class Deliverer:
 
     async def _deliver(self, row: OutboxRow) -> None:
         """Send the row's remaining parts in order; stop at the first failure."""
-        chat_id = row.chat_id
         for part in range(row.parts_sent, len(row.messages)):
-            await self.pacer.acquire(chat_id)
+            await self.pacer.acquire(row.chat_id)
             self.store.mark_sending(row.id)
-            try:
-                sent = await self.bot.send_message(
-                    chat_id,
-                    row.messages[part],
-                    parse_mode=ParseMode.HTML,
-                    disable_web_page_preview=True,
-                )
-            except ChatMigrated as exc:
-                log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
-                self.store.migrate_chat(chat_id, exc.new_chat_id)
-                self.store.mark_retry(row.id, "chat migrated", utc_iso(self.now()), counted=False)
-                return
-            except RetryAfter as exc:
-                wait = _seconds(exc.retry_after)
-                self.pacer.pause(wait)
-                self._retry(row, f"flood control: retry after {wait:g} s", wait, counted=False)
-                return
-            except Forbidden as exc:
-                dropped = self.store.deactivate_chat(chat_id, f"chat unavailable: {exc.message}")
-                log.info("chat %s paused (%s); %d deliveries dropped", chat_id, exc, dropped)
-                return
-            except BadRequest as exc:
-                self.store.mark_dead(row.id, f"refused by Telegram: {exc.message}")
-                log.warning("delivery %s to %s refused: %s", row.item, chat_id, exc)
-                return
-            except NetworkError as exc:  # 5xx, timeouts, dropped connections
-                self._backoff(row, f"network: {exc.message}")
-                return
-            except Exception as exc:  # noqa: BLE001 - recorded on the row, retried, bounded
-                log.exception("delivery %s to %s failed", row.item, chat_id)
-                self._backoff(row, f"{type(exc).__name__}: {exc}")
-                return
+            with recording_answer() as answer:
+                try:
+                    sent = await self.bot.send_message(
+                        row.chat_id,
+                        row.messages[part],
+                        parse_mode=ParseMode.HTML,
+                        disable_web_page_preview=True,
+                    )
+                except Exception as exc:  # noqa: BLE001 - sorted below: sent, retried or dead
+                    if not answer.accepted:
+                        self._failed(row, exc)
+                        return
+                    message_id = self._accepted_unreadable(row, answer, exc)
+                else:
+                    message_id = sent.message_id
             done = part == len(row.messages) - 1
-            self.store.mark_part_sent(row.id, sent.message_id, done)
+            self.store.mark_part_sent(row.id, message_id, done)
             self.sent_messages += 1
+
+    def _accepted_unreadable(self, row: OutboxRow, answer: Answer, exc: Exception) -> int | None:
+        """A 2xx PTB could not parse: the message is in the chat, so it counts as sent.
+
+        Logged once at warning level; a server that answers like this answers every
+        message so, and one line per subscriber would bury the log.
+        """
+        self.unreadable_answers += 1
+        level = logging.WARNING if self.unreadable_answers == 1 else logging.DEBUG
+        log.log(
+            level,
+            "the Bot API server accepted delivery %s to %s (HTTP %s) but its answer could "
+            "not be read (%s); recorded as sent, not retried. Later cases are logged at "
+            "debug level.",
+            row.item,
+            row.chat_id,
+            answer.status,
+            self._reason(exc),
+        )
+        return answer.message_id()
+
+    def _failed(self, row: OutboxRow, exc: Exception) -> None:
+        """The server did not accept the part: retry what may get through, record the rest."""
+        chat_id = row.chat_id
+        if isinstance(exc, ChatMigrated):
+            log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
+            self.store.migrate_chat(chat_id, exc.new_chat_id)
+            self.store.mark_retry(row.id, "chat migrated", utc_iso(self.now()), counted=False)
+        elif isinstance(exc, RetryAfter):
+            wait = _seconds(exc.retry_after)
+            self.pacer.pause(wait)
+            self._retry(row, f"flood control: retry after {wait:g} s", wait, counted=False)
+        elif isinstance(exc, Forbidden):
+            dropped = self.store.deactivate_chat(chat_id, f"chat unavailable: {exc.message}")
+            log.info("chat %s paused (%s); %d deliveries dropped", chat_id, exc, dropped)
+        elif isinstance(exc, BadRequest):
+            self.store.mark_dead(row.id, f"refused by Telegram: {exc.message}")
+            log.warning("delivery %s to %s refused: %s", row.item, chat_id, exc)
+        elif isinstance(exc, NetworkError):  # 5xx, timeouts, no answer at all
+            self._backoff(row, f"network: {self._reason(exc)}")
+        else:
+            reason = self._reason(exc)
+            self.store.mark_dead(row.id, f"not retried, unexpected error: {reason}")
+            log.error("delivery %s to %s dead-lettered: %s", row.item, chat_id, reason)
+
+    def _reason(self, exc: Exception) -> str:
+        """The exception in one line, without the token (httpx puts URLs in its messages)."""
+        text = " ".join(f"{type(exc).__name__}: {exc}".split())
+        return text.replace(self.bot.token, "<token>") if self.bot.token else text
 
     def _backoff(self, row: OutboxRow, error: str) -> None:
         attempts = self._attempts(row.id)

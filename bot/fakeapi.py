@@ -41,6 +41,11 @@ sets the same with `POST /fake/limits`, `/fake/faults`, `/fake/block`, `/fake/un
 `/fake/deactivate`, `/fake/migrate`, `/fake/register`, and reads `GET /fake/stats` and
 `GET /fake/delivered?chat_id=42`.
 
+`malform("sendMessage")` (or `POST /fake/malform {"method": ..., "kind": ...}`) makes a
+method answer 200 with a `result` PTB cannot read, as third-party emulators do (objects as
+strings, dates in milliseconds, a missing field); the message is still delivered, so a
+test can count what a client sends again.
+
 It must never talk to the real Telegram, listen beyond the host it is given (127.0.0.1 by
 default), or write the bot token to a log.
 """
@@ -132,6 +137,19 @@ def too_many_requests(retry_after: int) -> ApiError:
     return ApiError(
         429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
     )
+
+
+# Ways to spoil the `result` of a 200 answer (`FakeTelegram.malform`), as third-party Bot
+# API emulators do: the method is still performed and recorded, only its answer is wrong.
+MALFORMED_RESULTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    # An object echoed back as a string; PTB: "argument after ** must be a mapping".
+    "preview_as_string": lambda r: {**r, "link_preview_options": '{"is_disabled": true}'},
+    # Dates in milliseconds; PTB cannot build a datetime that far in the future.
+    "date_in_ms": lambda r: {**r, "date": r.get("date", 0) * 1000},
+    # A required field left out: a Message without its id, a User (getMe) without is_bot.
+    "no_message_id": lambda r: {k: v for k, v in r.items() if k != "message_id"},
+    "no_is_bot": lambda r: {k: v for k, v in r.items() if k != "is_bot"},
+}
 
 
 class _Dropped(Exception):
@@ -771,6 +789,8 @@ class FakeTelegram:
         self._queries: dict[str, dict[str, Any]] = {}
         self._query_ids = itertools.count(1)
         self._failures: dict[str, list[ApiError]] = {}
+        self.malformed: dict[str, str] = {}
+        """Method -> the MALFORMED_RESULTS kind its 200 answers get (`malform`)."""
         self._last_mark = Mark(0, 0)
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -914,6 +934,20 @@ class FakeTelegram:
         faults = updated(faults or self.fault_injector.faults, changes)
         self.fault_injector.configure(faults)
         return faults
+
+    def malform(self, method: str, kind: str | None = "preview_as_string") -> None:
+        """Answer `method` with a malformed 200 `result` (a MALFORMED_RESULTS kind; None to stop).
+
+        The method is performed as usual (a message is delivered and counted), so a test
+        sees what a client does with an answer it cannot read.
+        """
+        method = canonical_method(method)
+        if kind is None:
+            self.malformed.pop(method, None)
+        elif kind in MALFORMED_RESULTS:
+            self.malformed[method] = kind
+        else:
+            raise ValueError(f"unknown malformation {kind!r}; known: {sorted(MALFORMED_RESULTS)}")
 
     def stats(self) -> dict[str, Any]:
         """Flood control's and fault injection's counters and settings, as plain data.
@@ -1197,6 +1231,8 @@ class FakeTelegram:
             self._injected_failure(method)
             fault = self._admit(params) if method in SENDING_METHODS else None
             result = await getattr(self, "_api_" + _snake(method))(params)
+            if method in self.malformed and isinstance(result, dict):
+                result = MALFORMED_RESULTS[self.malformed[method]](result)
             if fault is not None and fault.kind == "lost_answer":
                 raise _Dropped
             if fault is not None and fault.delay_s:
@@ -1288,6 +1324,9 @@ class FakeTelegram:
             chat = body.get("chat_id")
             messages = self.sent(int(chat) if chat is not None else None)
             return [self._message_json(m) for m in messages]
+        if action == "malform":  # {"method": "sendMessage", "kind": "preview_as_string"}
+            self.malform(str(body["method"]), body.get("kind", "preview_as_string"))
+            return self.malformed
         return self._control_limits_action(action, body)
 
     def _control_limits_action(self, action: str, body: dict[str, Any]) -> Any:

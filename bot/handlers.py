@@ -163,7 +163,10 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     series = digests.weekly_trend(_store(context), found.code)
     png = await asyncio.to_thread(chart.trend_png, series)  # drawing takes ~0.2 s of CPU
-    await update.effective_message.reply_photo(photo=png, caption=chart.trend_caption(series))
+    # Named, so it is uploaded as image/png rather than application/octet-stream.
+    await update.effective_message.reply_photo(
+        photo=png, filename=f"trend-{found.code}.png", caption=chart.trend_caption(series)
+    )
 
 
 async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

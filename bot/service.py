@@ -27,7 +27,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import schedule as jobs
 from bot.app import TELEGRAM_API_URL, bot_base_urls, build_application, protect_token_in_logs
-from bot.delivery import Deliverer, Pacer
+from bot.delivery import Deliverer, Pacer, delivery_bot
 from summaries.store import Store
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -91,7 +91,29 @@ def run(
             f"diplobot: the Bot API refused to start the bot: {_safe(exc, token)}", file=sys.stderr
         )
         return 1
+    except Exception as exc:
+        if _knows_itself(app.bot):
+            raise  # past start-up: a bug of ours, whose traceback is wanted
+        print(
+            f"diplobot: the Bot API server's answer to getMe is not valid: {_safe(exc, token)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def _knows_itself(bot: Bot) -> bool:
+    """Whether getMe succeeded (PTB fills `bot.bot` from its answer during start-up).
+
+    Start-up is PTB reading getMe's answer: an HTTP refusal or an unreachable server is a
+    TelegramError, so anything else raised before the bot knows itself means the server
+    answered getMe with something PTB could not turn into a User (no `is_bot`, say).
+    """
+    try:
+        bot.bot  # noqa: B018 - the property raises until getMe has been read
+    except RuntimeError:
+        return False
+    return True
 
 
 class Runtime:
@@ -131,7 +153,7 @@ class Runtime:
     async def _start_delivery(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Its own Bot without PTB's rate limiter: retries and pacing are the Deliverer's."""
         base_url, base_file_url = bot_base_urls(self.api_url)
-        self.bot = Bot(self.token, base_url=base_url, base_file_url=base_file_url)
+        self.bot = delivery_bot(self.token, base_url, base_file_url)
         await self.bot.initialize()
         config = self.settings["delivery"]
         self.deliverer = Deliverer(
@@ -209,4 +231,6 @@ class Runtime:
 
 
 def _safe(exc: Exception, token: str) -> str:
-    return str(exc).replace(token, "<token>")
+    """The exception on one line, without the token."""
+    text = str(exc) if isinstance(exc, TelegramError) else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split()).replace(token, "<token>")

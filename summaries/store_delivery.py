@@ -265,7 +265,8 @@ class DeliveryQueries:
             [row_id],
         )
 
-    def mark_part_sent(self, row_id: int, message_id: int, done: bool) -> None:
+    def mark_part_sent(self, row_id: int, message_id: int | None, done: bool) -> None:
+        """One more part landed; `message_id` is None when the server's answer was unreadable."""
         self.db.conn.execute(
             "UPDATE outbox SET parts_sent = parts_sent + 1, attempts = 0, last_error = NULL, "
             "message_ids = json_insert(message_ids, '$[#]', ?), "
@@ -306,8 +307,9 @@ class DeliveryQueries:
         keys = ("id", "chat_id", "item", "attempts", "parts_sent", "error", "created_at")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
-    def delivered(self, chat_id: int) -> list[tuple[str, list[int]]]:
-        """(item, message ids) sent to a chat, in the order they completed."""
+    def delivered(self, chat_id: int) -> list[tuple[str, list[int | None]]]:
+        """(item, message ids) sent to a chat, in the order they completed; an id is None
+        where the server accepted the message but its answer could not be read."""
         rows = self.db.conn.execute(
             "SELECT item, message_ids FROM outbox WHERE chat_id = ? AND status = 'sent' "
             "ORDER BY sent_at, id",

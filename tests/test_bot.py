@@ -108,6 +108,12 @@ async def test_trend_sends_a_png_chart_with_a_caption(bot):
     assert "Usage: /trend NAME" in usage.text
 
 
+async def test_trend_png_is_uploaded_with_a_png_name_not_as_octet_stream(bot):
+    await say(bot, "/trend Iran")
+    [upload] = [call.params["photo"] for call in bot.calls("sendPhoto")]
+    assert (upload.filename, upload.content_type) == ("trend-IR.png", "image/png")
+
+
 @pytest.mark.parametrize("name", ["iranian", "IR", "IRAN", "  Iran  "])
 async def test_country_names_resolve_case_insensitively(bot, name):
     replies = await say(bot, f"/country {name}")

@@ -347,6 +347,29 @@ async def test_slow_and_lost_answers_still_deliver(fake_telegram: FakeTelegram) 
     }
 
 
+async def test_fault_malformed_answers_deliver_but_ptb_cannot_read_them(
+    fake_telegram: FakeTelegram,
+) -> None:
+    tg = fake_telegram
+    tg.register_chat(42)
+    async with aiohttp.ClientSession() as session:
+        body = {"method": "sendmessage", "kind": "date_in_ms"}
+        async with session.post(f"{tg.api_url}/fake/malform", json=body) as response:
+            assert (await response.json())["result"] == {"sendMessage": "date_in_ms"}
+    async with Bot(tg.token, base_url=tg.base_url) as bot:
+        for kind in ("preview_as_string", "date_in_ms", "no_message_id"):
+            tg.malform("sendMessage", kind)
+            with pytest.raises((TypeError, ValueError, OverflowError)):
+                await bot.send_message(42, kind)
+        tg.malform("sendMessage", None)
+        await bot.send_message(42, "readable again")
+    assert tg.delivered_texts(42) == [
+        "preview_as_string", "date_in_ms", "no_message_id", "readable again"
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="unknown malformation"):
+        tg.malform("getMe", "sideways")
+
+
 async def broadcast_with_retries(tg: FakeTelegram, chats: list[int]) -> int:
     """Send each chat one message, retrying each until it is delivered; returns the tries."""
     tries = 0

@@ -94,3 +94,25 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path):
     lines = [line for line in stderr.decode().splitlines() if line.strip()]
     assert lines and all(json.loads(line)["level"] for line in lines)  # --log-json
     assert DEFAULT_TOKEN not in stderr.decode()
+
+
+async def test_fault_a_malformed_get_me_answer_is_one_clear_line_and_exit_1(tmp_path: Path):
+    async with FakeTelegram() as tg:
+        tg.malform("getMe", "no_is_bot")  # 200, but PTB cannot build the bot's User
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
+            "DIPLOBOT_CONFIG": str(tmp_path / "none.toml"),
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "--db", str(tmp_path / "g.db"), "run",
+            "--api-url", tg.api_url,
+            env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(proc.communicate(), timeout=60)
+    text = stderr.decode()
+    assert proc.returncode == 1
+    [line] = [line for line in text.splitlines() if line.startswith("diplobot:")]
+    assert line.startswith("diplobot: the Bot API server's answer to getMe is not valid: ")
+    assert "is_bot" in line
+    assert "Traceback" not in text and DEFAULT_TOKEN not in text
