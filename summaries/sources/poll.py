@@ -169,6 +169,10 @@ def _poll_folder(
         store, article_files([folder]), max_bytes=max_bytes, sentences=sentences, batch_size=10
     )
     _count(report, [o.status for o in outcome.outcomes])
+    skipped = [f"{Path(o.path).name}: {o.reason}" for o in outcome.skipped]
+    if skipped:  # say why, so a link out of the folder or a FIFO is not a silent loss
+        more = f" (+{len(skipped) - 2} more)" if len(skipped) > 2 else ""
+        report.note = "; ".join(skipped[:2]) + more
     return {}
 
 
