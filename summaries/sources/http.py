@@ -104,7 +104,8 @@ class Fetcher:
     own sources), and one deadline bounds each whole request, redirects included.
     Redirects are followed here rather than by httpx so each hop is checked and named.
     Proxy variables in the environment are not used: through a proxy the address a
-    request reaches could not be checked.
+    request reaches could not be checked. A `transport` given by the caller replaces
+    the guarded one, address checks and deadline included (for tests with a mock).
     """
 
     def __init__(
