@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -90,20 +91,32 @@ async def _register_commands(app: Application) -> None:
 
 
 class RedactingFormatter(logging.Formatter):
-    """Formats records, tracebacks included, with the bot token replaced.
+    """Formats records, tracebacks included, with the bot token (and other secrets) replaced.
 
     httpx and PTB put request URLs (which contain the token) into messages and exception
-    texts; redacting the final string catches every path a token can take into a log.
+    texts, and PTB logs setWebhook's parameters (the webhook secret among them) at debug
+    level; redacting the final string catches every path a secret can take into a log.
     """
 
-    def __init__(self, token: str, fmt: str | None = None, *, json_lines: bool = False) -> None:
+    def __init__(
+        self,
+        token: str,
+        fmt: str | None = None,
+        *,
+        json_lines: bool = False,
+        also: Iterable[str] = (),
+    ) -> None:
         super().__init__(fmt)
         self.token = token
         self.json_lines = json_lines
+        pairs = [(token, "<token>"), *((value, "<secret>") for value in also)]
+        self.hidden = [(value, mark) for value, mark in pairs if value]
 
     def format(self, record: logging.LogRecord) -> str:
         text = self._json(record) if self.json_lines else super().format(record)
-        return text.replace(self.token, "<token>") if self.token else text
+        for value, mark in self.hidden:
+            text = text.replace(value, mark)
+        return text
 
     def _json(self, record: logging.LogRecord) -> str:
         """One JSON object per line (time, level, logger, message, exception) for log
@@ -119,8 +132,11 @@ class RedactingFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def protect_token_in_logs(token: str, fmt: str | None = None, *, json_lines: bool = False) -> None:
-    """Make every root handler redact `token`, and quiet httpx's per-request URL lines."""
+def protect_token_in_logs(
+    token: str, fmt: str | None = None, *, json_lines: bool = False, also: Iterable[str] = ()
+) -> None:
+    """Make every root handler redact `token` and the secrets in `also`, and quiet httpx's
+    per-request URL lines."""
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(RedactingFormatter(token, fmt, json_lines=json_lines))
+        handler.setFormatter(RedactingFormatter(token, fmt, json_lines=json_lines, also=also))
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -102,7 +102,7 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     parts = (press.data or "").split(":")
     try:
         _, code, partner, offset = parts
-        start = max(0, int(offset))
+        start = _button_number(offset)
         if code != "*":
             countries.country(code)
         if partner != "-":
@@ -121,9 +121,10 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     press = update.callback_query
     await press.answer()
     try:
-        cluster_id = int((press.data or "").removeprefix("src:"))
+        cluster_id = _button_number((press.data or "").removeprefix("src:"))
     except ValueError:
-        cluster_id = -1
+        await _reply(update, "That button is out of date; try /country again.")
+        return
     store = _store(context)
     cluster = store.event_cluster(cluster_id)
     if cluster is None:
@@ -133,6 +134,19 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         store, cluster, 0.0, summary_words=BRIEF_WORDS, first=_first_side(press)
     )
     await _reply(update, render.sources_message(item), disable_web_page_preview=True)
+
+
+def _button_number(text: str) -> int:
+    """A row id or offset from callback data; ValueError unless 0 <= n < 2**63.
+
+    Callback data comes back from the client, and anyone can send any: a number SQLite
+    cannot bind (over 2**63) raised OverflowError deep in the store, and the user got
+    "Sorry, something went wrong" instead of the out-of-date answer.
+    """
+    number = int(text)
+    if not 0 <= number < 2**63:
+        raise ValueError(f"{text} is outside SQLite's integer range")
+    return number
 
 
 def _first_side(press: object) -> str | None:

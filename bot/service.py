@@ -1,8 +1,9 @@
 """`diplobot run`: the bot as a service — commands, scheduled polling and digests, delivery.
 
 Long polling by default; with a webhook URL, Telegram (or a reverse proxy in front of this
-process) posts updates to us and every request must carry the secret token (PTB checks the
-X-Telegram-Bot-Api-Secret-Token header and answers 403 otherwise). SIGTERM or Ctrl-C stops
+process) posts updates to us and every request must carry the secret token in the
+X-Telegram-Bot-Api-Secret-Token header (`bot.webhook` answers 403 otherwise, before it
+reads the body). SIGTERM or Ctrl-C stops
 cleanly: the scheduler stops, the message being sent finishes and its row is recorded;
 rows not yet sent stay in the outbox for the next start.
 
@@ -13,19 +14,20 @@ message: a refused token or an unreachable server is reported in words a user ca
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import secrets
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot import schedule as jobs
+from bot import webhook as receiver
 from bot.app import TELEGRAM_API_URL, bot_base_urls, build_application, protect_token_in_logs
 from bot.delivery import Deliverer, Pacer, delivery_bot
 from summaries.store import Store
@@ -57,21 +59,31 @@ def run(
     """Serve until SIGTERM / Ctrl-C; 0 on a clean stop, 1 when the bot could not start."""
     api_url = api_url or TELEGRAM_API_URL
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
-    protect_token_in_logs(token, None if json_logs else LOG_FORMAT, json_lines=json_logs)
+    secret = (webhook.secret or secrets.token_urlsafe(32)) if webhook else None
+    # The webhook secret is a credential like the token: PTB logs setWebhook's
+    # parameters at debug level (-v), so it is redacted from every log line too.
+    protect_token_in_logs(
+        token, None if json_logs else LOG_FORMAT, json_lines=json_logs, also=[secret or ""]
+    )
+    sock = None
+    if webhook:
+        try:
+            sock = receiver.listen_socket(webhook.listen, webhook.port)
+        except OSError as exc:
+            print(f"diplobot: {_listen_problem(webhook, exc)}", file=sys.stderr)
+            return 1
     app = build_application(store, settings, token, api_url)
     Runtime(store, settings, token, api_url).install(app)
     log.info("starting diplobot against %s (%s)", api_url, "webhook" if webhook else "polling")
     try:
-        if webhook:
-            secret = webhook.secret or secrets.token_urlsafe(32)
-            app.run_webhook(
-                listen=webhook.listen,
-                port=webhook.port,
-                url_path=urlsplit(webhook.url).path.lstrip("/"),
-                webhook_url=webhook.url,
-                secret_token=secret,
-                allowed_updates=UPDATES,
+        if webhook and sock and secret:
+            serving = receiver.serve(
+                app, sock, url=webhook.url, secret=secret, allowed_updates=UPDATES
             )
+            try:
+                asyncio.run(serving)
+            finally:
+                sock.close()
         else:
             app.run_polling(allowed_updates=UPDATES)
     except InvalidToken:
@@ -83,12 +95,14 @@ def run(
         return 1
     except NetworkError as exc:
         print(
-            f"diplobot: cannot reach the Bot API at {api_url}: {_safe(exc, token)}", file=sys.stderr
+            f"diplobot: cannot reach the Bot API at {api_url}: {_safe(exc, token, secret)}",
+            file=sys.stderr,
         )
         return 1
     except TelegramError as exc:
         print(
-            f"diplobot: the Bot API refused to start the bot: {_safe(exc, token)}", file=sys.stderr
+            f"diplobot: the Bot API refused to start the bot: {_safe(exc, token, secret)}",
+            file=sys.stderr,
         )
         return 1
     except Exception as exc:
@@ -230,7 +244,20 @@ class Runtime:
         log.info("stopped; outbox %s", self.store.outbox_counts())
 
 
-def _safe(exc: Exception, token: str) -> str:
-    """The exception on one line, without the token."""
+def _listen_problem(webhook: Webhook, exc: OSError) -> str:
+    """One line saying why the webhook port cannot be had, before Telegram is told of it."""
+    where = f"{webhook.listen}:{webhook.port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"cannot listen on {where}: the port is already in use (another diplobot?). "
+            "Stop it or choose another --port; the webhook was not registered."
+        )
+    reason = exc.strerror or str(exc)
+    return f"cannot listen on {where}: {reason}; the webhook was not registered."
+
+
+def _safe(exc: Exception, token: str, secret: str | None = None) -> str:
+    """The exception on one line, without the token or the webhook secret."""
     text = str(exc) if isinstance(exc, TelegramError) else f"{type(exc).__name__}: {exc}"
-    return " ".join(text.split()).replace(token, "<token>")
+    text = " ".join(text.split()).replace(token, "<token>")
+    return text.replace(secret, "<secret>") if secret else text

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -136,21 +138,78 @@ def read_article_file(path: Path, max_bytes: int) -> str:
 def article_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     """Every input file under `paths`, with a reason when it cannot be used as given.
 
-    Folders are walked recursively for .txt files in name order, so runs are repeatable.
+    Folders are walked recursively for article files in name order, so runs are
+    repeatable. A path named on the command line is the user's choice and is followed
+    as given; inside a folder, see `folder_files` for what is left out and why.
     """
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in ARTICLE_SUFFIXES:
-                    yield child, None
+            yield from folder_files(path)
         elif path.is_file():
             if path.suffix.lower() in ARTICLE_SUFFIXES:
                 yield path, None
             else:
                 yield path, f"not an article file (expected {', '.join(ARTICLE_SUFFIXES)})"
+        elif path.exists():
+            yield path, f"not a regular file ({_kind(path.stat().st_mode)})"
         else:
             yield path, "no such file or folder"
+
+
+def folder_files(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Article files under `root`, never reaching outside it.
+
+    A folder source is a drop box others may write into, so a symbolic link in it must
+    not pull in /etc/passwd: a link is followed only to a regular file inside the
+    folder, and links to folders are not followed (no loops, no second copy). Links
+    out, dangling links, FIFOs (reading one would block), sockets and devices are
+    yielded with the reason they were skipped instead of being dropped silently.
+    Regular files of other types are left out without comment, as before.
+    """
+    top = root.resolve()
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):  # never descends into a link to a folder
+        found.extend(Path(folder, name) for name in (*dirs, *files))
+    for child in sorted(found):
+        problem = _folder_entry_problem(child, top)
+        if problem is not None:
+            yield child, problem
+        elif child.suffix.lower() in ARTICLE_SUFFIXES and child.is_file():
+            yield child, None
+
+
+def _folder_entry_problem(child: Path, top: Path) -> str | None:
+    """Why `child` (found under folder `top`) is skipped; None for a file or folder."""
+    try:
+        mode = child.lstat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISLNK(mode):
+        target = child.resolve()
+        if not target.exists():
+            return "dangling symbolic link"
+        if not target.is_relative_to(top):
+            return f"symbolic link out of the folder (to {target}), not followed"
+        if target.is_dir():
+            return "symbolic link to a folder, not followed"
+        if not target.is_file():
+            return f"symbolic link to {_kind(target.stat().st_mode)}"
+        return None
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return f"not a regular file ({_kind(mode)})"
+
+
+def _kind(mode: int) -> str:
+    """A file type in words, for skip reasons."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def ingest_paths(

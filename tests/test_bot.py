@@ -267,3 +267,18 @@ async def test_stale_buttons_get_a_clean_answer(seeded_db, tmp_path):
             assert "no longer stored" in gone.text
             [more] = await tg.press(CHAT, page.message_id, "more:IR:-:5")
             assert more.text == "No more events."
+
+
+@pytest.mark.parametrize(
+    "data", ["src:" + str(2**63), "src:99999999999999999999999", "src:-1", "more:IR:-:" + "9" * 30]
+)
+async def test_security_forged_button_numbers_get_the_out_of_date_answer(bot, data):
+    """Callback data comes back from the client: a number SQLite cannot bind is not a crash.
+
+    A modified client can send any data; the double only presses buttons that exist, so
+    the test rewrites one on the message it keeps.
+    """
+    page = (await say(bot, "/country Iran"))[-1]
+    page.reply_markup["inline_keyboard"][0][0]["callback_data"] = data  # a forged button
+    [answer] = await bot.press(CHAT, page.message_id, data)
+    assert answer.text == "That button is out of date; try /country again."

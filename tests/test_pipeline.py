@@ -130,3 +130,60 @@ def test_jsonl_and_html_files_are_ingested_record_by_record(store, tmp_path):
     [japan] = store.search("Kamikawa")
     assert japan.title == "Iran and Japan talk" and japan.published == "2024-04-16"
     assert store.articles_about("IQ")
+
+
+def test_fault_deeply_nested_json_is_skipped_and_the_batch_kept(store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "001_f57659c64b4d332f.txt", folder / "a_good.txt")
+    (folder / "b_deep.json").write_text("[" * 100_000)
+    good = {"text": (SEEDS / "004_d33951d0d46d772f.txt").read_text(), "url": "https://x.example/"}
+    (folder / "c_deep.jsonl").write_text("[" * 100_000 + "\n" + json.dumps(good))
+    report = ingest_paths(store, [folder])  # one batch: a crash would roll back a_good.txt
+    reasons = {Path(o.path).name: o.reason for o in report.skipped}
+    assert reasons == {
+        "b_deep.json": "JSON nested too deeply to read",
+        "c_deep.jsonl": "line 1: invalid JSON: JSON nested too deeply to read",
+    }
+    assert report.count("new") == 2 and store.article_count() == 2
+
+
+def test_security_folder_follows_no_link_out_and_reports_what_it_skipped(store, tmp_path):
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_text("Iran said the secret password is hunter2.")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SEEDS / "001_f57659c64b4d332f.txt", folder / "good.txt")
+    (folder / "out.txt").symlink_to(secret)
+    (folder / "outdir").symlink_to(outside, target_is_directory=True)
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (folder / "sub" / "inside.txt").symlink_to(folder / "good.txt")
+    os.mkfifo(folder / "pipe.txt")  # reading it would block the ingest for ever
+    report = ingest_paths(store, [folder])
+    reasons = {Path(o.path).name: o.reason for o in report.skipped}
+    assert reasons["out.txt"].startswith("symbolic link out of the folder")
+    assert reasons["outdir"].startswith("symbolic link out of the folder")
+    assert reasons["gone.txt"] == "dangling symbolic link"
+    assert reasons["pipe.txt"] == "not a regular file (a FIFO)"
+    assert report.count("new") == 1 and report.count("duplicate") == 1  # the link inside
+    assert store.search("hunter2") == [] and store.article_count() == 1
+    [fifo] = ingest_paths(store, [folder / "pipe.txt"]).outcomes  # named on the command line
+    assert fifo.reason == "not a regular file (a FIFO)"
+
+
+def test_security_polled_folder_source_says_what_it_skipped(tmp_path):
+    from summaries.sources.http import Fetcher
+    from summaries.sources.poll import poll_all
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    with Store(tmp_path / "f.db") as store, Fetcher() as fetcher:
+        store.add_feed("folder", str(folder))
+        [report] = poll_all(store, fetcher, sentences=0)
+    assert report.skipped == 1 and report.new == 0
+    assert report.note.startswith("passwd.txt: symbolic link out of the folder")

@@ -69,6 +69,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self._redirect("/articles/summit.html")
             elif path == "/ua":
                 self._send(200, self.headers.get("User-Agent", "").encode())
+            elif path == "/slow-headers":
+                self._slow_headers()
+            elif path == "/to-file":
+                self._redirect("file:///etc/passwd")
+            elif path.startswith("/to-port/"):  # /to-port/PORT: off to another loopback server
+                self._redirect(f"http://127.0.0.1:{path.rsplit('/', 1)[1]}/secret")
+            elif path.startswith("/ssrf-feed/"):  # entry links to another loopback server
+                self._send(200, _ssrf_feed(self.headers["Host"], path.rsplit("/", 1)[1]))
+            elif path.startswith("/hostile/"):
+                self._send(200, HOSTILE[path.removeprefix("/hostile/")](self.headers["Host"]))
             else:
                 self._send(404, b"not found")
         except (BrokenPipeError, ConnectionResetError):
@@ -113,6 +123,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             time.sleep(0.2)
 
+    def _slow_headers(self) -> None:
+        """The status line and headers a byte at a time: no single read ever times out."""
+        self.close_connection = True
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok":
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.05)
+
     def _redirect(self, target: str) -> None:
         self._send(302, b"", {"Location": target})
 
@@ -127,6 +145,54 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+def _entity_bomb(host: str) -> bytes:
+    """200 KB that feedparser would expand to 100 MB of entry text (the issue's probe)."""
+    refs = "&a;" * 20_000
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "{"A" * 5000}">]>'
+        f'<rss version="2.0"><channel><title>t</title><item><title>bomb</title>'
+        f"<description>{refs}</description></item></channel></rss>"
+    ).encode()
+
+
+def _rss(*items: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+def _item(title: str, link: str = "", text: str = "") -> str:
+    link_tag = f"<link>{link}</link>" if link else ""
+    return f"<item><title>{title}</title>{link_tag}<description>{text}</description></item>"
+
+
+def _ssrf_feed(host: str, port: str) -> bytes:
+    """Entries linking to an unregistered server, and to the registered one by another name."""
+    registered_port = host.rsplit(":", 1)[1]
+    return _rss(
+        _item("internal", f"http://127.0.0.1:{port}/secret", "Feed text one."),
+        _item("renamed", f"http://localhost:{registered_port}/articles/summit.html", "Two."),
+    )
+
+
+HOSTILE = {
+    "entities.xml": _entity_bomb,
+    # Title but no text, and a tag left open: feedparser's lenient parser finds the entry.
+    "broken.xml": lambda host: (
+        b'<?xml version="1.0"?><rss version="2.0"><channel>'
+        b"<title>t</title><item><title>Only a title</title><guid>1</item></channel></rss>"
+    ),
+    "slow-pages.xml": lambda host: _rss(
+        *(_item(f"slow {n}", f"http://{host}/slow", "Feed text.") for n in range(3))
+    ),
+    "long.xml": lambda host: _rss(
+        *(_item(f"story {n}", text=f"Story {n} is long. " * 100) for n in range(5))
+    ),
+}
+
+
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
     """A threaded HTTP server on a free loopback port; yields its base URL."""
@@ -139,9 +205,38 @@ def base() -> Iterator[str]:
     server.server_close()
 
 
+class _Internal(BaseHTTPRequestHandler):
+    """A service nobody registered (an admin page on loopback): it must never be reached."""
+
+    hits: list[str] = []
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        """Keep test output quiet."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        type(self).hits.append(self.path)
+        body = b"<html><body><article><p>INTERNAL SECRET admin data.</p></article></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def internal() -> Iterator[int]:
+    """The port of a second loopback server, not registered as a source."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Internal)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(connect_timeout=2, read_timeout=2, max_bytes=100_000) as f:
+def fetcher(base: str) -> Iterator[Fetcher]:
+    """The test server is on loopback, so it is registered like a user's own source."""
+    with Fetcher(connect_timeout=2, read_timeout=2, max_bytes=100_000, allow=[base]) as f:
         yield f
 
 
@@ -241,7 +336,7 @@ def test_response_over_the_cap(fetcher: Fetcher, base: str, path: str):
 
 
 def test_slow_server_times_out(base: str):
-    with Fetcher(read_timeout=0.5) as fetcher:
+    with Fetcher(read_timeout=0.5, allow=[base]) as fetcher:
         start = time.monotonic()
         with pytest.raises(FetchError, match=r"^timed out after 0.5s$"):
             fetcher.fetch(f"{base}/slow")
@@ -250,7 +345,7 @@ def test_slow_server_times_out(base: str):
 
 def test_trickling_server_hits_the_total_timeout(base: str):
     with (
-        Fetcher(read_timeout=1, total_timeout=0.5) as fetcher,
+        Fetcher(read_timeout=1, total_timeout=0.5, allow=[base]) as fetcher,
         pytest.raises(FetchError, match=r"^timed out after 0.5s$"),
     ):
         fetcher.fetch(f"{base}/trickle")
@@ -276,6 +371,7 @@ def test_connection_refused(fetcher: Fetcher):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    fetcher.allow(f"http://127.0.0.1:{port}/")
     with pytest.raises(FetchError, match=r"^connection refused$"):
         fetcher.fetch(f"http://127.0.0.1:{port}/")
 
@@ -301,6 +397,134 @@ def test_decode_body_prefers_header_and_survives_unknown_charset():
 def test_html_to_text_keeps_paragraphs_and_drops_scripts():
     text = html_to_text("<p>One &amp; two</p><script>x()</script><p>Three\nfour</p>")
     assert text == "One & two\n\nThree four"
+
+
+# --- hostile feeds and servers (issue 13) ----------------------------------------------------
+
+
+def test_security_feed_declaring_entities_is_refused_before_parsing(fetcher: Fetcher, base: str):
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"^refused: the feed declares XML entities"):
+        read_feed(fetcher, f"{base}/hostile/entities.xml")
+    assert time.monotonic() - start < 1
+
+
+def test_security_entity_feed_is_marked_failed_and_backs_off(fetcher, base, tmp_path):
+    from summaries.sources.poll import poll_all
+    from summaries.store import Store
+
+    with Store(tmp_path / "e.db") as store:
+        store.add_feed("feed", f"{base}/hostile/entities.xml")
+        [report] = poll_all(store, fetcher, sentences=0)
+        assert report.failed == 1 and "declares XML entities" in report.note
+        assert store.article_count() == 0
+        [source] = store.feeds()
+        assert source["failures"] == 1 and "entities" in source["last_error"]
+        [again] = poll_all(store, fetcher, sentences=0)
+        assert again.note.startswith("backing off")
+
+
+def test_fault_feed_text_is_bounded_per_poll(fetcher, base, tmp_path, monkeypatch):
+    from summaries.sources import feeds
+    from summaries.sources.poll import poll_all
+    from summaries.store import Store
+
+    monkeypatch.setattr(feeds, "MAX_FEED_TEXT", 5_000)  # each story is about 1,900 characters
+    with Store(tmp_path / "b.db") as store:
+        store.add_feed("feed", f"{base}/hostile/long.xml")
+        [report] = poll_all(store, fetcher, sentences=0)
+        assert report.new == 2 and report.failed == 1
+        assert "stopped at 5,000 characters of text; 3 of 5 entries left" in report.note
+        assert store.article_count() == 2
+        [source] = store.feeds()
+        assert source["failures"] == 1 and source["etag"] is None  # read again next time
+
+
+def test_fault_malformed_feed_says_it_is_not_well_formed(fetcher: Fetcher, base: str):
+    result = read_feed(fetcher, f"{base}/hostile/broken.xml")
+    [error] = result.errors
+    assert "not well-formed XML" in error and "mismatched tag" in error
+    assert "no text in page or feed" not in error
+    with pytest.raises(FetchError, match=r"^not a feed: .*not well-formed XML"):
+        read_feed(fetcher, f"{base}/feeds/malformed.xml")
+
+
+def test_fault_slow_headers_are_cut_off_at_the_request_deadline(base: str):
+    with Fetcher(read_timeout=1, total_timeout=0.5, allow=[base]) as fetcher:
+        start = time.monotonic()
+        with pytest.raises(FetchError, match=r"^timed out after 0.5s$"):
+            fetcher.fetch(f"{base}/slow-headers")  # a byte every 0.05 s: no read times out
+        assert time.monotonic() - start < 0.9
+
+
+def test_fault_one_deadline_covers_a_feed_and_its_pages(fetcher: Fetcher, base: str):
+    start = time.monotonic()
+    result = read_feed(fetcher, f"{base}/hostile/slow-pages.xml", time_limit=0.6)
+    assert time.monotonic() - start < 1.2  # each page alone would take 1.5 s
+    assert [i.text for i in result.items] == ["Feed text."]
+    assert "timed out" in result.errors[0]
+    assert (
+        result.incomplete == "feed poll stopped after 0.6 s; 2 of 3 entries left for the next poll"
+    )
+
+
+def test_security_redirect_to_a_file_url_names_the_target(fetcher: Fetcher, base: str):
+    with pytest.raises(FetchError, match=r"^refused redirect to file:///etc/passwd: only http"):
+        fetcher.fetch(f"{base}/to-file")
+
+
+def test_security_entry_links_to_unregistered_addresses_are_not_fetched(fetcher, base, internal):
+    _Internal.hits.clear()
+    result = read_feed(fetcher, f"{base}/ssrf-feed/{internal}")
+    assert _Internal.hits == []
+    assert [i.text for i in result.items] == ["Feed text one.", "Two."]  # the feed's own text
+    assert (
+        f"refused http://127.0.0.1:{internal}/secret: 127.0.0.1 is a loopback" in result.errors[0]
+    )
+    assert "refused http://localhost:" in result.errors[1]  # registered as 127.0.0.1 only
+    assert not any("SECRET" in i.text for i in result.items)
+
+
+def test_security_redirects_are_checked_at_every_hop(fetcher: Fetcher, base: str, internal: int):
+    _Internal.hits.clear()
+    with pytest.raises(FetchError) as info:
+        fetcher.fetch(f"{base}/to-port/{internal}")
+    assert str(info.value).startswith(f"refused http://127.0.0.1:{internal}/secret: ")
+    assert _Internal.hits == []
+    fetcher.allow(f"http://127.0.0.1:{internal}/")  # once the user registers it, it is reachable
+    assert b"INTERNAL SECRET" in fetcher.fetch(f"{base}/to-port/{internal}").body
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://10.1.2.3/", "private"),
+        ("http://192.168.0.1:8080/admin", "private"),
+        ("http://[::1]:9/", "loopback"),
+        ("http://[::ffff:127.0.0.1]:9/", "loopback"),
+        ("http://0.0.0.0:9/", "reserved"),
+        ("http://224.0.0.1/", "multicast"),
+        ("http://localhost:9/", "loopback"),
+    ],
+)
+def test_security_private_and_metadata_addresses_are_refused(url: str, why: str):
+    with Fetcher(connect_timeout=1) as fetcher, pytest.raises(FetchError) as info:
+        fetcher.fetch(url)
+    assert str(info.value).startswith(f"refused {url}: ") and why in str(info.value)
+
+
+def test_security_public_addresses_pass_the_address_check():
+    from ipaddress import ip_address
+
+    from summaries.sources.guard import address_problem, origin
+
+    assert address_problem(ip_address("93.184.216.34")) is None
+    assert address_problem(ip_address("2606:4700::1111")) is None
+    assert address_problem(ip_address("100.64.0.1")) == "a private address"  # carrier NAT
+    assert origin("HTTP://Feeds.Example.org./rss") == ("feeds.example.org", 80)
+    assert origin("https://[::1]:8443/x") == ("::1", 8443)
+    assert origin("file:///etc/passwd") is None
 
 
 # --- opml --------------------------------------------------------------------------------

@@ -3,11 +3,19 @@
 Feeds often carry only a teaser, so each entry's page is fetched and its main text
 extracted; when that fails the feed's own content is used instead. One bad entry never
 loses the others: its problem is recorded in `FeedResult.errors`.
+
+A feed is written by someone else, so one poll is bounded three ways: XML entity
+declarations are refused before feedparser sees the bytes (feedparser expands them, and
+200 KB of `&a;` became 100 MB of text), the text kept from one poll is capped, and the
+whole poll (feed and entry pages) has one deadline. A poll cut short by a bound keeps
+what it read and says so in `FeedResult.incomplete`, so the caller can mark it failed.
 """
 
 from __future__ import annotations
 
 import calendar
+import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,10 +23,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from summaries.sources.extract import extract_page, html_to_text
 from summaries.sources.http import Fetcher, FetchError
 from summaries.sources.items import RawItem
+
+# Text one poll may keep: far above any real feed's entries (100 full articles are ~1 MB).
+MAX_FEED_TEXT = 10_000_000
+# Whole-poll deadline: the feed plus every entry page fetched for it.
+FEED_DEADLINE_S = 300.0
+_ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.I)
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,7 @@ class FeedResult:
     not_modified: bool = False
     errors: list[str] = field(default_factory=list)
     known: int = 0
+    incomplete: str | None = None  # why the poll stopped early (a bound was reached)
 
     @property
     def state(self) -> FeedState:
@@ -55,14 +72,22 @@ def read_feed(
     source_id: str | None = None,
     max_entries: int | None = None,
     known: Callable[[str], bool] | None = None,
+    max_text: int | None = None,
+    time_limit: float | None = None,
 ) -> FeedResult:
     """Poll `url` and return its entries; FetchError when the feed itself is unusable.
 
     `max_entries` bounds how many entries (and so page fetches) one poll may cost;
-    `known(link)` true skips an entry already stored, so a re-poll fetches no page twice.
+    `known(link)` true skips an entry already stored, so a re-poll fetches no page twice;
+    `max_text` (characters) and `time_limit` (seconds, feed and pages together) end the
+    poll early, keeping the entries read so far (see `FeedResult.incomplete`); they
+    default to MAX_FEED_TEXT and FEED_DEADLINE_S.
     """
     state = state or FeedState()
-    response = fetcher.fetch(url, etag=state.etag, last_modified=state.last_modified)
+    max_text = MAX_FEED_TEXT if max_text is None else max_text
+    time_limit = FEED_DEADLINE_S if time_limit is None else time_limit
+    until = time.monotonic() + time_limit
+    response = fetcher.fetch(url, etag=state.etag, last_modified=state.last_modified, until=until)
     if response.not_modified:
         return FeedResult(
             etag=response.etag or state.etag,
@@ -71,31 +96,100 @@ def read_feed(
         )
     parsed = parse_feed_bytes(response.body, response.content_type, response.final_url or url)
     result = FeedResult(etag=response.etag, last_modified=response.last_modified)
-    for index, entry in enumerate(parsed.entries[:max_entries], start=1):
+    entries = parsed.entries[:max_entries]
+    kept = 0
+    for index, entry in enumerate(entries, start=1):
         link = entry.get("link")
         if known and isinstance(link, str) and known(link):
             result.known += 1
             continue
+        if time.monotonic() >= until:
+            result.incomplete = _stopped(f"after {_secs(time_limit)} s", entries, index)
+            break
         try:
-            item = entry_item(fetcher, entry, source_id or url, fetch_pages, result.errors)
+            item = entry_item(
+                fetcher, entry, source_id or url, fetch_pages, result.errors, until=until
+            )
         except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the rest
             result.errors.append(f"entry {index}: {exc}")
             continue
         if item is None:
-            result.errors.append(f"entry {index} ({_label(entry)}): no text in page or feed")
-        else:
-            result.items.append(item)
+            result.errors.append(f"entry {index} ({_label(entry)}): {_no_text(parsed)}")
+            continue
+        kept += len(item.text)
+        if kept > max_text:
+            result.incomplete = _stopped(f"at {max_text:,} characters of text", entries, index)
+            break
+        result.items.append(item)
     return result
 
 
+def _stopped(why: str, entries: list[Any], index: int) -> str:
+    """The reason a poll ended early, with what is left for the next one."""
+    left = len(entries) - index + 1
+    return f"feed poll stopped {why}; {left} of {len(entries)} entries left for the next poll"
+
+
+def _no_text(parsed: Any) -> str:
+    """Why an entry gave nothing: a broken feed is named as such, not blamed on the entry."""
+    if parsed.get("not_well_formed"):
+        return f"no text (the feed is not well-formed XML: {parsed['not_well_formed']})"
+    return "no text in page or feed"
+
+
+def refuse_entities(body: bytes) -> str | None:
+    """FetchError if the XML declares entities; else None, or why it is not well-formed.
+
+    defusedxml's parser runs over the bytes first (no tree is built, so it costs one
+    expat pass): it stops at any entity declaration, internal, external or parameter.
+    When expat cannot read the document to its end (broken XML, a multi-byte charset it
+    does not know), feedparser will try its lenient parser, which also expands declared
+    entities, so then any `<!ENTITY` in the bytes is refused outright.
+    """
+    parser = DefusedXMLParser(
+        target=_Discard(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
+    try:
+        parser.feed(body)
+        parser.close()
+    except DefusedXmlException as exc:
+        raise FetchError("refused: the feed declares XML entities (an expansion attack?)") from exc
+    except (ParseError, ValueError, LookupError) as exc:
+        if _ENTITY_DECL.search(body):
+            raise FetchError(
+                "refused: the feed declares XML entities (an expansion attack?)"
+            ) from exc
+        return str(exc) or type(exc).__name__
+    return None
+
+
+class _Discard:
+    """An ElementTree parser target that keeps nothing: the parse only checks."""
+
+    def close(self) -> None:
+        return None
+
+
+def _secs(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
 def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
-    """feedparser's view of the bytes; FetchError "not a feed" when it is not a usable feed."""
+    """feedparser's view of the bytes; FetchError "not a feed" when it is not a usable feed.
+
+    Entity declarations are refused before feedparser runs (see `refuse_entities`); when
+    the XML is not well-formed, `parsed["not_well_formed"]` says where.
+    """
+    broken = refuse_entities(body)
     headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(body, response_headers=headers)
+    parsed["not_well_formed"] = broken
     if parsed.entries:
         return parsed
     if parsed.get("bozo") or not parsed.get("version"):
         reason = parsed.get("bozo_exception") or "no RSS or Atom content found"
+        if broken:
+            reason = f"not well-formed XML ({broken})"
         if _looks_like_html(body):
             reason = "got an HTML page (is this the site's home page rather than its feed?)"
         raise FetchError(f"not a feed: {url}: {_short(str(reason))}")
@@ -103,9 +197,18 @@ def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
 
 
 def entry_item(
-    fetcher: Fetcher, entry: Any, source_id: str, fetch_pages: bool, errors: list[str]
+    fetcher: Fetcher,
+    entry: Any,
+    source_id: str,
+    fetch_pages: bool,
+    errors: list[str],
+    *,
+    until: float = math.inf,
 ) -> RawItem | None:
-    """One entry as a RawItem: page text when it can be had, otherwise the feed's text."""
+    """One entry as a RawItem: page text when it can be had, otherwise the feed's text.
+
+    `until` is the poll's deadline: the page fetch ends by it whatever its own timeouts.
+    """
     link = _clean(entry.get("link"))
     published = entry_published(entry)
     title = _clean(html_to_text(entry.get("title", ""))) if entry.get("title") else None
@@ -113,7 +216,7 @@ def entry_item(
     page = None
     if link and fetch_pages:
         try:
-            page = extract_page(fetcher.fetch(link).text(), link)
+            page = extract_page(fetcher.fetch(link, until=until).text(), link)
         except FetchError as exc:
             errors.append(f"{link}: {exc} (used the feed's own text)")
         else:

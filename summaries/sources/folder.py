@@ -20,6 +20,7 @@ from summaries.sources.items import RawItem
 
 FOLDER_SUFFIXES = (".html", ".htm", ".json", ".jsonl")
 DEFAULT_MAX_BYTES = 20_000_000
+TOO_DEEP = "JSON nested too deeply to read"
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,8 @@ def _json_records(text: str) -> list[tuple[str, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SkipFile(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    except RecursionError as exc:  # '[' * 100000: Python's parser recurses per level
+        raise SkipFile(TOO_DEEP) from exc
     if isinstance(data, dict):
         for key in ("items", "articles"):
             if isinstance(data.get(key), list):
@@ -132,6 +135,8 @@ def _jsonl_records(text: str) -> list[tuple[str, Any]]:
             records.append((f"line {number}", json.loads(line)))
         except json.JSONDecodeError as exc:
             records.append((f"line {number}", _BadJson(exc.msg)))
+        except RecursionError:
+            records.append((f"line {number}", _BadJson(TOO_DEEP)))
     return records
 
 

@@ -1,19 +1,26 @@
 """A small, defensive HTTP client for feeds and article pages.
 
-Feeds are polled often and pages come from anywhere, so every request is bounded (timeouts,
-size cap, redirect limit), identifies the bot, supports conditional GET to spare servers,
-and turns every failure into a `FetchError` whose message a user can act on.
+Feeds are polled often and pages come from anywhere, so every request is bounded (one
+deadline for the whole request, size cap, redirect limit), may reach only public addresses
+and the user's own sources (see `guard`), identifies the bot, supports conditional GET to
+spare servers, and turns every failure into a `FetchError` whose message a user can act on.
 """
 
 from __future__ import annotations
 
 import codecs
+import math
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
+from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
+
+from summaries.sources.guard import AddressRefused, GuardedBackend, deadline, origin
 
 USER_AGENT = "diplobot/0.1 (+diplomatic news bot)"
 DEFAULT_MAX_BYTES = 5_000_000
@@ -90,7 +97,16 @@ def _known_codec(name: str) -> bool:
 
 
 class Fetcher:
-    """Bounded GETs over one pooled httpx.Client; use as a context manager or call close()."""
+    """Bounded GETs over one pooled httpx.Client; use as a context manager or call close().
+
+    Connections go through `GuardedBackend`: private, loopback, link-local and multicast
+    addresses are refused unless their origin was registered with `allow()` (the user's
+    own sources), and one deadline bounds each whole request, redirects included.
+    Redirects are followed here rather than by httpx so each hop is checked and named.
+    Proxy variables in the environment are not used: through a proxy the address a
+    request reaches could not be checked. A `transport` given by the caller replaces
+    the guarded one, address checks and deadline included (for tests with a mock).
+    """
 
     def __init__(
         self,
@@ -100,19 +116,33 @@ class Fetcher:
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_redirects: int = 5,
         total_timeout: float = 60.0,
+        allow: Iterable[str] = (),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.read_timeout = read_timeout
         self.connect_timeout = connect_timeout
         self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
         self.total_timeout = total_timeout
+        self.allowed: set[tuple[str, int]] = set()
+        for url in allow:
+            self.allow(url)
         self._client = httpx.Client(
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            follow_redirects=True,
-            max_redirects=max_redirects,
+            follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
-            transport=transport,
+            transport=transport or _GuardedTransport(GuardedBackend(self.allowed)),
         )
+
+    def allow(self, url: str) -> None:
+        """Let requests reach `url`'s host and port even when the address is private.
+
+        For sources the user registered (an intranet feed, a test server on loopback):
+        the user chose that address, a feed's entry link did not.
+        """
+        key = origin(url)
+        if key:
+            self.allowed.add(key)
 
     def close(self) -> None:
         self._client.close()
@@ -124,24 +154,45 @@ class Fetcher:
         self.close()
 
     def fetch(
-        self, url: str, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        *,
+        until: float | None = None,
     ) -> Response:
-        """GET `url`; send validators so an unchanged resource costs a 304, not a download."""
+        """GET `url`; send validators so an unchanged resource costs a 304, not a download.
+
+        The whole request (connect, status line, headers, body, every redirect) ends by
+        `total_timeout` from now, or by `until` (a time.monotonic() value) if sooner: a
+        feed poll passes its own deadline so its page fetches cannot outlast it.
+        """
+        start = time.monotonic()
+        ends = min(start + self.total_timeout, until if until is not None else math.inf)
         headers = _conditional_headers(etag, last_modified)
+        target = url
         try:
-            with self._client.stream("GET", url, headers=headers) as resp:
-                return self._complete(resp)
-        except httpx.TooManyRedirects as exc:
-            raise FetchError("too many redirects") from exc
+            with deadline(ends):
+                for _ in range(self.max_redirects + 1):
+                    with self._client.stream("GET", target, headers=headers) as resp:
+                        location = _redirect_target(resp)
+                        if location is None:
+                            return self._complete(resp)
+                    target = location
+                raise FetchError("too many redirects")
+        except AddressRefused as exc:
+            raise FetchError(f"refused {target}: {exc}") from exc
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= ends - 0.01:
+                raise FetchError(f"timed out after {_secs(ends - start)}s") from exc
             limit = self.connect_timeout if isinstance(exc, httpx.ConnectTimeout) else None
             raise FetchError(f"timed out after {_secs(limit or self.read_timeout)}s") from exc
         except httpx.ConnectError as exc:
             raise FetchError(_connect_message(exc)) from exc
         except httpx.InvalidURL as exc:
-            raise FetchError(f"invalid URL: {url}") from exc
+            raise FetchError(f"invalid URL: {target}") from exc
         except httpx.UnsupportedProtocol as exc:
-            raise FetchError(f"unsupported URL scheme: {url}") from exc
+            raise FetchError(f"unsupported URL scheme: {target}") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"network error: {exc or type(exc).__name__}") from exc
 
@@ -164,21 +215,57 @@ class Fetcher:
         return Response(body=self._read_capped(resp), **base)
 
     def _read_capped(self, resp: httpx.Response) -> bytes:
-        """Read the body but stop as soon as it passes the cap, so a huge file costs little."""
+        """Read the body but stop as soon as it passes the cap, so a huge file costs little.
+
+        Time is bounded below this, by the request deadline on every socket read.
+        """
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"response larger than {self.max_bytes} bytes")
         chunks: list[bytes] = []
         size = 0
-        deadline = time.monotonic() + self.total_timeout
         for chunk in resp.iter_bytes():
-            if time.monotonic() > deadline:  # a trickling server must not hold us forever
-                raise FetchError(f"timed out after {_secs(self.total_timeout)}s")
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(f"response larger than {self.max_bytes} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over `GuardedBackend`.
+
+    httpx takes no network backend argument, so the connection pool is rebuilt with one
+    (httpcore's public constructor; `_pool` is the attribute HTTPTransport sends through).
+    """
+
+    def __init__(self, backend: GuardedBackend) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=100,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=backend,
+        )
+
+
+def _redirect_target(resp: httpx.Response) -> str | None:
+    """The absolute URL a redirect points to, None when `resp` is not a redirect.
+
+    Anything but http(s) is refused here, naming the target: a feed server that
+    redirects to file:///etc/passwd must be reported as such, not as its first URL.
+    """
+    if resp.status_code not in (301, 302, 303, 307, 308):
+        return None
+    location = resp.headers.get("location", "").strip()
+    if not location:
+        return None  # a 3xx without a Location is an ordinary (useless) answer
+    target = urljoin(str(resp.url), location)
+    scheme = urlsplit(target).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(f"refused redirect to {target}: only http and https are followed")
+    return target
 
 
 def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -200,4 +287,5 @@ def _connect_message(exc: httpx.ConnectError) -> str:
 
 
 def _secs(value: float) -> str:
-    return f"{value:g}"
+    """Seconds for a message: 0.5 -> "0.5", 60.0 -> "60", 12.3456 -> "12.3"."""
+    return f"{round(value, 1):g}"

@@ -3,10 +3,15 @@
 One bad source never stops the others: its error is recorded with a growing back-off
 (so a dead feed is not hammered every run), and the rest are polled as usual. A feed's
 ETag / Last-Modified are kept so that an unchanged feed costs one conditional GET.
+
+Registering a source is also what lets the fetcher reach its address when that address
+is private (an intranet feed, a server on loopback): entry links and redirects to private
+addresses nobody registered are refused.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +23,7 @@ from summaries.sources.http import Fetcher, FetchError
 from summaries.store import Store
 
 BACKOFF_BASE = timedelta(minutes=5)
+log = logging.getLogger(__name__)
 BACKOFF_MAX = timedelta(hours=6)
 
 
@@ -69,7 +75,11 @@ def poll_all(
     """
     now = now or datetime.now(UTC)
     reports = []
-    for source in store.feeds():
+    sources = store.feeds()
+    for source in sources:
+        if source["kind"] == "feed":
+            fetcher.allow(source["location"])  # the user's own choice, even if private
+    for source in sources:
         own = source.get("interval_s")
         every = timedelta(seconds=own) if own and interval is not None else interval
         report = _poll_one(store, fetcher, source, sentences, max_bytes, force, now, every)
@@ -119,7 +129,13 @@ def _poll_feed(
     store: Store, fetcher: Fetcher, source: dict, report: SourceReport, sentences: int
 ) -> dict[str, str | None]:
     state = FeedState(source.get("etag"), source.get("last_modified"))
-    result = read_feed(fetcher, source["location"], state, known=store.knows_locator)
+    try:
+        result = read_feed(fetcher, source["location"], state, known=store.knows_locator)
+    except FetchError:
+        raise
+    except Exception as exc:  # a parser bug must fail this feed, not every later poll
+        log.exception("reading feed %s failed", source["location"])
+        raise FetchError(f"could not read the feed: {type(exc).__name__}: {exc}") from exc
     if result.not_modified:
         report.note = "not modified"
     report.duplicate += result.known
@@ -134,6 +150,10 @@ def _poll_feed(
     report.failed += len(result.errors)
     if result.errors:
         report.note = "; ".join(result.errors[:2])
+    if result.incomplete:
+        # Stored what it read, but the feed counts as failed: it backs off, and its
+        # validators are not saved, so the next poll reads it again (skipping known links).
+        raise FetchError(result.incomplete)
     return {"etag": result.etag, "last_modified": result.last_modified}
 
 
@@ -149,6 +169,10 @@ def _poll_folder(
         store, article_files([folder]), max_bytes=max_bytes, sentences=sentences, batch_size=10
     )
     _count(report, [o.status for o in outcome.outcomes])
+    skipped = [f"{Path(o.path).name}: {o.reason}" for o in outcome.skipped]
+    if skipped:  # say why, so a link out of the folder or a FIFO is not a silent loss
+        more = f" (+{len(skipped) - 2} more)" if len(skipped) > 2 else ""
+        report.note = "; ".join(skipped[:2]) + more
     return {}
 
 
