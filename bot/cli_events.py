@@ -22,7 +22,7 @@ FIGURES = ["precision", "recall", "f1", "dated_precision", "dated_recall", "date
 
 
 def add_eval_events_parser(evals: Any) -> argparse.ArgumentParser:
-    """Add `eval events --gold FILE [FILE ...] [--errors] [--no-people-table] [--json]`."""
+    """Add `eval events --gold FILE [FILE ...] [--errors] [--json]`."""
     e = evals.add_parser(
         "events",
         help="diplomatic events vs gold files (P/R/F1 on sides+type, and with dates)",
@@ -39,12 +39,6 @@ def add_eval_events_parser(evals: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="list each missed, false and wrong-date event with its sentence",
     )
-    e.add_argument(
-        "--no-people-table",
-        dest="people_table",
-        action="store_false",
-        help="run the extractor without its general table of people",
-    )
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=cmd_eval_events)
     return e
@@ -58,8 +52,8 @@ def cmd_eval_events(args: argparse.Namespace) -> int:
         print(f"diplobot: no gold file at {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        scores = event_eval.evaluate_events(args.gold, people_table=args.people_table)
-    except (event_eval.GoldError, event_eval.EvalError) as exc:
+        scores = event_eval.evaluate_events(args.gold)
+    except event_eval.GoldError as exc:
         print(f"diplobot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     errors = event_eval.error_records(scores) if args.errors else None
@@ -69,22 +63,21 @@ def cmd_eval_events(args: argparse.Namespace) -> int:
             report["errors"] = errors
         print(json.dumps(report))
         return EXIT_OK
-    _print_tables(scores, people_table=args.people_table)
+    _print_tables(scores)
     if errors is not None:
         _print_errors(event_eval.format_errors(errors), len(errors))
     return EXIT_OK
 
 
-def _print_tables(scores: Any, *, people_table: bool) -> None:
+def _print_tables(scores: Any) -> None:
     """The figures (a column per file when several), per type, and the unmatched events."""
     from bot import terminal
 
     parts = dict(scores.by_file())
     if len(parts) > 1:
         parts["all"] = scores
-    setting = "" if people_table else " (no people table)"
     terminal.print_table(
-        f"Event extractor on {' + '.join(scores.files)}{setting}",
+        f"Event extractor on {' + '.join(scores.files)}",
         ["figure", *parts],
         _figure_rows(parts),
     )

@@ -24,10 +24,9 @@ line: a silently skipped story, or a typo such as "UK" for GB, would change the 
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,10 +51,6 @@ MISSED, SPURIOUS = "missed", "spurious"
 
 class GoldError(ValueError):
     """A gold file that cannot be scored; the message names the file and line."""
-
-
-class EvalError(RuntimeError):
-    """The evaluation cannot run as asked (for example a switch the extractor lacks)."""
 
 
 class Predicted(Protocol):
@@ -251,19 +246,16 @@ def read_gold(path: Path) -> list[GoldStory]:
     return stories
 
 
-def evaluate_events(paths: Path | Sequence[Path], *, people_table: bool = True) -> EventScores:
+def evaluate_events(paths: Path | Sequence[Path]) -> EventScores:
     """Score `extract_events` on every story of one or more gold files, pooled.
 
-    `people_table=False` runs the extractor without its general table of people, to measure
-    what the table is worth (refused with EvalError while the extractor has no such switch).
     Every file is read before the extractor runs, so a bad last file fails fast.
     """
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     stories = [story for path in paths for story in read_gold(path)]
-    extract = _extractor(people_table)
     scores = EventScores(files=_names(paths))
     for story in stories:
-        predicted = extract(
+        predicted = extract_events(
             story.text, title=story.title, published=story.date, dateline=story.dateline
         )
         scores.add(match_story(story, predicted))
@@ -364,23 +356,6 @@ def _record(
         "date": _iso(when),
         "sentence": sentence,
     }
-
-
-def _extractor(people_table: bool) -> Callable[..., Sequence[Predicted]]:
-    """`extract_events`, with people_table=False when asked.
-
-    The keyword is passed only when False, so this works both before and after the extractor
-    gains `people_table: bool = True`; asking for it before is a clear EvalError rather than a
-    TypeError from inside the loop.
-    """
-    if people_table:
-        return extract_events
-    if "people_table" not in inspect.signature(extract_events).parameters:
-        raise EvalError(
-            "--no-people-table: this extractor has no people table switch "
-            "(extract_events takes no people_table keyword yet)"
-        )
-    return functools.partial(extract_events, people_table=False)
 
 
 def _names(paths: Sequence[Path]) -> list[str]:
