@@ -42,7 +42,7 @@ from summaries.events.mentions import (
     Story,
 )
 from summaries.events.model import BOTH, SOURCE, TARGET
-from summaries.events.tables import DIRECTED, VISIT, tables
+from summaries.events.tables import DIRECTED, VISIT, tables, words_of
 from summaries.events.when import is_background
 
 # Where a clause ends: a new clause's target or subject is someone else's.
@@ -142,8 +142,15 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
 
 def _triggers(sentence: str) -> list[tuple[str, re.Match[str]]]:
     """Every trigger of every type, in order; one type's match may overlap another's ("told
-    visiting X" is both a meeting and a visit)."""
-    found = [(m.start(), name, m) for name, p in tables().per_type for m in p.finditer(sentence)]
+    visiting X" is both a meeting and a visit). A type's patterns run only when one of its
+    cue words is in the sentence."""
+    words = words_of(sentence)
+    found = [
+        (m.start(), name, m)
+        for name, cues, pattern in tables().per_type
+        if cues & words
+        for m in pattern.finditer(sentence)
+    ]
     return [(name, m) for _, name, m in sorted(found, key=lambda f: f[0])]
 
 

@@ -20,7 +20,7 @@ from datetime import date
 from summaries.events.acts import Draft, acts_in
 from summaries.events.mentions import NAME, Person, Story, mentions
 from summaries.events.model import SOURCE, TARGET, Actor, Event, person_key, straighten_quotes
-from summaries.events.tables import DIRECTED, tables
+from summaries.events.tables import DIRECTED, tables, words_of
 from summaries.events.when import event_date
 from summaries.tokenize import split_sentences
 
@@ -66,8 +66,12 @@ def extract_events(
     _meet_people(sentences, story)
     drafts: list[Draft] = []
     for index, sentence in enumerate(sentences):
-        if not t.trigger.search(sentence) and not t.title_pattern.search(sentence):
-            _note_names(sentence, story)
+        words = words_of(sentence)
+        if not (t.all_cues & words):
+            if t.title_cues & words:
+                mentions(sentence, story)  # who is named here is who "he" is next
+            else:
+                _note_names(sentence, story)
             continue
         found = mentions(sentence, story)
         here = _within_sentence(acts_in(sentence, index, found, story))
@@ -92,9 +96,9 @@ def _sentences(text: str) -> list[str]:
 def _meet_people(sentences: list[str], story: Story) -> None:
     """Read every official's introduction first: "Reagan" early in a story is the "U.S.
     President Ronald Reagan" of a later paragraph."""
-    pattern = tables().title_pattern
+    cues = tables().title_cues
     for sentence in sentences:
-        if pattern.search(sentence):
+        if cues & words_of(sentence):
             mentions(sentence, story)
     story.last_person = None
 

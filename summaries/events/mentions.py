@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from summaries import countries
-from summaries.events.model import same_person
+from summaries.events.model import same_person, token_keys
 from summaries.events.tables import Tables, tables
 
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
@@ -111,6 +111,9 @@ class Story:
     last_person: Person | None = None
     last_draft: Any = None  # the latest act read (acts.Draft), for "the two sides"
     _main: list[str] | None = None
+    _sentences: list[str] | None = None
+    _by_full: dict[str, set[int]] = field(default_factory=dict)
+    _by_tail: dict[str, set[int]] = field(default_factory=dict)
     _here: str | None | bool = False
 
     def main_countries(self) -> list[str]:
@@ -136,7 +139,7 @@ class Story:
         often named as an actor in the sentences that name them, else the story's main one."""
         counts: dict[str, int] = {}
         t = tables()
-        for sentence in re.split(r"(?<=[.!?\"”])\s+", self.text):
+        for sentence in self.sentences():
             if surname not in sentence:
                 continue
             hits = _gazetteer_hits(sentence, self, t)
@@ -160,19 +163,49 @@ class Story:
         if known is None:
             if len(self.people) < _MAX_PEOPLE:
                 self.people.append(person)
+                self._index(person)
             return person
         if len(person.name) > len(known.name):
             known.name = person.name
+            self._index(known)
         known.side = known.side or person.side
         if person.title and (known.title is None or known.title == "counterpart"):
             known.title = person.title
         return known
 
     def find(self, name: str) -> Person | None:
-        for person in reversed(self.people):
-            if same_person(person.name, name):
-                return person
+        """The latest person the story named who `same_person` matches, found through key
+        indexes so that a long page with many names costs no quadratic scan."""
+        keys = token_keys(name)
+        if not keys:
+            return None
+        candidates: set[int] = set()
+        candidates.update(self._by_tail.get("".join(keys), ()))
+        for i in range(len(keys)):
+            candidates.update(self._by_full.get("".join(keys[i:]), ()))
+        candidates.update(self._by_full.get(keys[0], ()))
+        for index in sorted(candidates, reverse=True):
+            if same_person(self.people[index].name, name):
+                return self.people[index]
         return None
+
+    def _index(self, person: Person) -> None:
+        """Index a person by their whole key (a query may be it or end with it) and by each
+        shorter tail and their first word (a query may be a surname, or "Xi")."""
+        at = self.people.index(person)
+        keys = token_keys(person.name)
+        if not keys:
+            return
+        self._by_full.setdefault("".join(keys), set()).add(at)
+        for i in range(1, len(keys)):
+            self._by_tail.setdefault("".join(keys[i:]), set()).add(at)
+        self._by_tail.setdefault(keys[0], set()).add(at)
+
+    def sentences(self) -> list[str]:
+        """The story's sentences, split once (for `country_of`)."""
+        if self._sentences is None:
+            self._sentences = re.split(r"(?<=[.!?\"”])\s+", self.text)
+        return self._sentences
 
 
 def side_code(story: Story, code: str, surface: str) -> str:
@@ -197,12 +230,10 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
     taken = [(m.start, m.end) for m in found]
     for hit in hits:
         if not any(s <= hit.start < e for s, e in taken):
-            person = _possessed_name(sentence, hit, story, t)
-            if person is not None:
-                hit.person, hit.role, hit.kind = person, ACTOR, "person"
-                hit.end = sentence.index(person.name.split()[-1], hit.end) + len(
-                    person.name.split()[-1]
-                )
+            possessed = _possessed_name(sentence, hit, story, t)
+            if possessed is not None:
+                hit.person, hit.end = possessed
+                hit.role, hit.kind = ACTOR, "person"
             else:
                 hit.role = _role(sentence, hit, hits, t)
             found.append(hit)
@@ -290,7 +321,9 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
                     nxt.role = "linked"
         person = _name_after(sentence, end, title, side, story, t)
         if person is not None:
-            end = sentence.find(person.name.split()[-1], end) + len(person.name.split()[-1])
+            last = person.name.split()[-1]
+            at = sentence.find(last, end)
+            end = at + len(last) if at >= 0 else end
         else:
             person = _name_before(sentence, start, title, side, story, t)
             if person is not None:
@@ -311,7 +344,9 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
     return [m for m in out if m.side]
 
 
-def _possessed_name(sentence: str, hit: Mention, story: Story, t: Tables) -> Person | None:
+def _possessed_name(
+    sentence: str, hit: Mention, story: Story, t: Tables
+) -> tuple[Person, int] | None:
     """ "Germany's Merkel", "Iran's Zarif": a country's possessive right before a name."""
     if hit.kind in ("city", "region", "demonym"):
         return None
@@ -327,7 +362,8 @@ def _possessed_name(sentence: str, hit: Mention, story: Story, t: Tables) -> Per
     known = story.find(cleaned)
     if known is None and len(cleaned.split()) > 1:
         return None  # "Iran's Revolutionary Guards": a body, not a person
-    return story.register(Person(cleaned, hit.side, known.title if known else None))
+    person = story.register(Person(cleaned, hit.side, known.title if known else None))
+    return person, name.start() + len(cleaned)
 
 
 def _name_after(

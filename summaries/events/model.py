@@ -6,6 +6,7 @@ Plain data only: nothing here reads a table or a text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -111,6 +112,11 @@ def same_person(a: str, b: str) -> bool:
 
 def token_keys(name: str) -> list[str]:
     """Each word of a name as its consonant skeleton (honorifics dropped)."""
+    return list(_token_keys(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_keys(name: str) -> tuple[str, ...]:
     words = fold(name.translate(_CURLY)).casefold().removesuffix("'s").split()
     keys = []
     for word in words:
@@ -120,7 +126,7 @@ def token_keys(name: str) -> list[str]:
         skeleton = "".join(ch for ch in letters if ch not in "aeiou")
         skeleton = re.sub(r"(.)\1+", r"\1", skeleton) or letters[:1]
         keys.append(skeleton)
-    return keys
+    return tuple(keys)
 
 
 def fold(text: str) -> str:

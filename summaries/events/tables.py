@@ -28,6 +28,7 @@ class EventType:
     name: str
     cameo: str
     mode: str
+    cues: frozenset[str]
     patterns: tuple[str, ...]
 
 
@@ -35,8 +36,9 @@ class EventType:
 class Tables:
     types: tuple[EventType, ...]
     by_name: dict[str, EventType]
-    trigger: re.Pattern[str]
-    per_type: tuple[tuple[str, re.Pattern[str]], ...]
+    per_type: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...]
+    all_cues: frozenset[str]
+    title_cues: frozenset[str]
     titles: dict[str, str]
     title_pattern: re.Pattern[str]
     actor_noun: re.Pattern[str]
@@ -57,6 +59,14 @@ class Tables:
     max_topics: int
 
 
+_WORDS = re.compile(r"[a-z]+(?:'t)?")
+
+
+def words_of(sentence: str) -> frozenset[str]:
+    """The sentence's lowercase words, for the cue lookups that spare most regex passes."""
+    return frozenset(_WORDS.findall(sentence.casefold()))
+
+
 def alternation(words: list[str]) -> str:
     """A regex alternation of literal phrases, longest first, any whitespace between words."""
     ordered = sorted(set(words), key=len, reverse=True)
@@ -75,18 +85,22 @@ def tables() -> Tables:
     for name, spec in raw["types"].items():
         if spec["mode"] not in MODES:
             raise ValueError(f"events.toml: [types.{name}] has unknown mode {spec['mode']!r}")
-        types.append(EventType(name, str(spec["cameo"]), spec["mode"], tuple(spec["patterns"])))
-    trigger = "|".join(f"(?P<{t.name}>{'|'.join(t.patterns)})" for t in types)
+        cues = frozenset(w.casefold() for w in spec["cues"])
+        types.append(
+            EventType(name, str(spec["cameo"]), spec["mode"], cues, tuple(spec["patterns"]))
+        )
     titles = {" ".join(k.casefold().split()): v for k, v in raw["titles"].items()}
     nouns = raw["actor_nouns"]
     history = raw["history"]
     return Tables(
         types=tuple(types),
         by_name={t.name: t for t in types},
-        trigger=re.compile(rf"\b(?:{trigger})\b", re.IGNORECASE),
         per_type=tuple(
-            (t.name, re.compile(rf"\b(?:{'|'.join(t.patterns)})\b", re.IGNORECASE)) for t in types
+            (t.name, t.cues, re.compile(rf"\b(?:{'|'.join(t.patterns)})\b", re.IGNORECASE))
+            for t in types
         ),
+        all_cues=frozenset().union(*(t.cues for t in types)),
+        title_cues=frozenset(k.split()[-1].split("-")[-1] for k in titles),
         titles=titles,
         title_pattern=re.compile(rf"\b(?:{alternation(list(titles))})\b", re.IGNORECASE),
         actor_noun=re.compile(
