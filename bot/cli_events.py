@@ -22,7 +22,7 @@ FIGURES = ["precision", "recall", "f1", "dated_precision", "dated_recall", "date
 
 
 def add_eval_events_parser(evals: Any) -> argparse.ArgumentParser:
-    """Add `eval events --gold FILE [FILE ...] [--errors] [--json]`."""
+    """Add `eval events --gold FILE [FILE ...] [--errors] [--no-people-table] [--json]`."""
     e = evals.add_parser(
         "events",
         help="diplomatic events vs gold files (P/R/F1 on sides+type, and with dates)",
@@ -39,6 +39,12 @@ def add_eval_events_parser(evals: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="list each missed, false and wrong-date event with its sentence",
     )
+    e.add_argument(
+        "--no-people-table",
+        dest="people_table",
+        action="store_false",
+        help="extract without config/officeholders.toml (leaders' sides from the story alone)",
+    )
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=cmd_eval_events)
     return e
@@ -52,7 +58,7 @@ def cmd_eval_events(args: argparse.Namespace) -> int:
         print(f"diplobot: no gold file at {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        scores = event_eval.evaluate_events(args.gold)
+        scores = event_eval.evaluate_events(args.gold, people_table=args.people_table)
     except event_eval.GoldError as exc:
         print(f"diplobot: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -63,13 +69,13 @@ def cmd_eval_events(args: argparse.Namespace) -> int:
             report["errors"] = errors
         print(json.dumps(report))
         return EXIT_OK
-    _print_tables(scores)
+    _print_tables(scores, people_table=args.people_table)
     if errors is not None:
         _print_errors(event_eval.format_errors(errors), len(errors))
     return EXIT_OK
 
 
-def _print_tables(scores: Any) -> None:
+def _print_tables(scores: Any, *, people_table: bool) -> None:
     """The figures (a column per file when several), per type, and the unmatched events."""
     from bot import terminal
 
@@ -77,7 +83,8 @@ def _print_tables(scores: Any) -> None:
     if len(parts) > 1:
         parts["all"] = scores
     terminal.print_table(
-        f"Event extractor on {' + '.join(scores.files)}",
+        f"Event extractor on {' + '.join(scores.files)}"
+        + ("" if people_table else " (no people table)"),
         ["figure", *parts],
         _figure_rows(parts),
     )

@@ -246,17 +246,23 @@ def read_gold(path: Path) -> list[GoldStory]:
     return stories
 
 
-def evaluate_events(paths: Path | Sequence[Path]) -> EventScores:
+def evaluate_events(paths: Path | Sequence[Path], *, people_table: bool = True) -> EventScores:
     """Score `extract_events` on every story of one or more gold files, pooled.
 
-    Every file is read before the extractor runs, so a bad last file fails fast.
+    `people_table=False` runs the extractor without config/officeholders.toml, to measure
+    what the table of leaders is worth. Every file is read before the extractor runs, so a
+    bad last file fails fast.
     """
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
     stories = [story for path in paths for story in read_gold(path)]
     scores = EventScores(files=_names(paths))
     for story in stories:
         predicted = extract_events(
-            story.text, title=story.title, published=story.date, dateline=story.dateline
+            story.text,
+            title=story.title,
+            published=story.date,
+            dateline=story.dateline,
+            people_table=people_table,
         )
         scores.add(match_story(story, predicted))
     return scores

@@ -63,8 +63,8 @@ def fake_extractor(monkeypatch):
     by_text = {s.text: PREDICTIONS[s.id] for s in read_gold(TINY_A) + read_gold(TINY_B)}
     calls: list[dict] = []
 
-    def extract(text, *, title=None, published=None, dateline=None):
-        calls.append({"dateline": dateline})
+    def extract(text, *, title=None, published=None, dateline=None, people_table=True):
+        calls.append({"people_table": people_table})
         return by_text[text]
 
     monkeypatch.setattr(event_eval, "extract_events", extract)
@@ -202,6 +202,13 @@ def test_json_keeps_its_keys_first_and_adds_details(fake_extractor, capsys):
         ("a1", "date", "visit"), ("a1", "false", "accusation"), ("a1", "false", "sanctions"),
         ("a1", "missed", "criticism"), ("b1", "missed", "praise"), ("b2", "false", "threat"),
     ]  # fmt: skip
+
+
+def test_no_people_table_reaches_the_extractor(fake_extractor, capsys):
+    assert _run(capsys, "--gold", str(TINY_A), "--json")[0] == 0
+    status, out, _ = _run(capsys, "--gold", str(TINY_A), "--no-people-table")
+    assert status == 0 and "(no people table)" in out
+    assert fake_extractor == [{"people_table": True}, {"people_table": False}]
 
 
 def test_a_missing_second_gold_file_is_named(capsys, tmp_path):

@@ -335,3 +335,23 @@ def test_a_condemned_deed_points_at_its_doer_not_its_place():
     assert (event.type, event.sides) == ("criticism", ("IL", "IR"))
     spokesman = next(a for a in event.actors if a.side == "IR")
     assert spokesman.title == "Foreign Ministry spokesman" and spokesman.role == "source"
+
+
+def test_leaders_named_without_their_country_take_it_from_the_officeholders_table():
+    text = "President Obama urged Netanyahu to return to talks with the Palestinians."
+    (event,) = extract_events(text, published=date(2015, 3, 20))
+    assert (event.type, event.sides) == ("appeal", ("IL", "US"))
+    assert extract_events(text, published=date(2015, 3, 20), people_table=False) == []
+
+
+def test_the_officeholders_table_answers_only_within_a_term_and_never_between_two():
+    from summaries.events.officials import side_of
+
+    assert side_of("Reagan", date(1987, 3, 1)) == "US"
+    assert side_of("Reagan", date(1995, 3, 1)) is None  # out of office
+    assert side_of("Baker", date(1987, 3, 1)) is None  # Treasury then, not State
+    assert side_of("Baker", date(1990, 3, 1)) == "US"
+    assert side_of("Amir Abdollahian", date(2024, 1, 6)) == "IR"  # spelling variant
+    assert side_of("Xi", None) == "CN"  # surname first
+    assert side_of("Abdullah", None) is None  # Saudi and Jordanian kings
+    assert side_of("Both", None) is None  # no loose skeleton matches ("Botha")

@@ -79,7 +79,11 @@ _SPEECH = re.compile(r"\b(?:said|says|told|added|stated|wrote|declared|insisted)
 # Acts whose target often stands before the verb ("threatened retaliatory action").
 _LOOSE_OBJECT = frozenset({"threat", "sanctions"})
 _OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them)\b", re.IGNORECASE)
+_INFINITIVE = re.compile(r"\bto\b|\bfor\b")
 _TARGET_WINDOW_WORDS = 25
+# How far past the trigger a time phrase still dates the act ("visited France in 2009")
+# rather than something else in the clause ("to raise trade by 50 pct on last year").
+_BACKGROUND_AFTER = 40
 _HEDGE_WORDS = 5
 _CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
 
@@ -110,14 +114,20 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
     t = tables()
     drafts: list[Draft] = []
     matches = _triggers(sentence)
+    asking: list[re.Match[str]] = []  # appeals and threats: what they ask or threaten is not done
     for i, (name, match) in enumerate(matches):
         start, end = _clause(sentence, match.start(), match.end())
+        if _asked_for(sentence, match, asking, start):
+            continue
+        if name in ("appeal", "threat"):
+            asking.append(match)
         if t.by_name[name].mode == DIRECTED and i + 1 < len(matches):
             # "condemned the attack and called on Iran": Iran is the appeal's, not the
             # condemnation's.
             end = min(end, max(matches[i + 1][1].start(), match.end()))
         clause = sentence[start:end]
-        if _hedged(sentence, start, match, name) or is_background(clause, story.published):
+        near = sentence[start : min(end, match.end() + _BACKGROUND_AFTER)]
+        if _hedged(sentence, start, match, name) or is_background(near, story.published):
             continue
         etype = t.by_name[name]
         if etype.mode == DIRECTED:
@@ -138,6 +148,19 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
                 draft.follows = story.last_draft
             drafts.append(draft)
     return drafts
+
+
+def _asked_for(
+    sentence: str, match: re.Match[str], asking: list[re.Match[str]], clause_start: int
+) -> bool:
+    """An act inside what an appeal or threat asks for ("urged Israel to return to talks",
+    "threatened to impose sanctions") has not happened: the appeal or threat is the event."""
+    return any(
+        earlier.end() <= match.start()
+        and earlier.start() >= clause_start
+        and _INFINITIVE.search(sentence, earlier.end(), match.start())
+        for earlier in asking
+    )
 
 
 def _triggers(sentence: str) -> list[tuple[str, re.Match[str]]]:
@@ -242,7 +265,8 @@ def _objects(
     """The first actor or deed's doer after the trigger, with the ones coordinated with it."""
     words = sentence[match.end() : end].split()
     limit = match.end() + len(" ".join(words[:_TARGET_WINDOW_WORDS])) + 1
-    after = [m for m in found if match.end() <= m.start < min(end, limit) and m.side]
+    # From the trigger's start: "expelled two Russian diplomats" holds its own object.
+    after = [m for m in found if match.start() < m.start < min(end, limit) and m.side]
     first = next((m for m in after if m.role in (ACTOR, DEED) and m.side not in exclude), None)
     if first is None:
         first = next(

@@ -51,16 +51,21 @@ def extract_events(
     title: str | None = None,
     published: date | None = None,
     dateline: str | None = None,
+    people_table: bool = True,
 ) -> list[Event]:
     """The diplomatic events a story reports, in the order it reports them.
 
     `text` is the body (ideally `clean(raw).text`); `title` and `dateline` help to find the
     story's main country and where "here" is; `published` is the story's date, against which
-    "on Saturday" is resolved (None: every event date is None). Never raises on a `str`.
+    "on Saturday" is resolved (None: every event date is None); `people_table=False` leaves
+    out config/officeholders.toml, so that sides come from the story alone. Never raises on
+    a `str`.
     """
     if not text or not isinstance(text, str):
         return []
-    story = Story(title=title, text=text, dateline=dateline, published=published)
+    story = Story(
+        title=title, text=text, dateline=dateline, published=published, people_table=people_table
+    )
     t = tables()
     sentences = [straighten_quotes(s[:_MAX_SENTENCE_CHARS]) for s in _sentences(text)]
     _meet_people(sentences, story)

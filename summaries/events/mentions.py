@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from summaries import countries
+from summaries.events import officials
 from summaries.events.model import same_person, token_keys
 from summaries.events.tables import Tables, tables
 
@@ -109,6 +110,7 @@ class Story:
     published: date | None
     people: list[Person] = field(default_factory=list)
     last_person: Person | None = None
+    people_table: bool = True  # may leaders' sides come from config/officeholders.toml
     last_draft: Any = None  # the latest act read (acts.Draft), for "the two sides"
     _main: list[str] | None = None
     _sentences: list[str] | None = None
@@ -152,6 +154,11 @@ class Story:
         if counts:
             return max(counts, key=lambda code: counts[code])
         return next((c for c in self.main_countries() if c != exclude), None)
+
+    def officeholder(self, name: str) -> str | None:
+        """The side of a head of state or government or foreign minister of the story's
+        time called `name` (config/officeholders.toml), unless the table is switched off."""
+        return officials.side_of(name, self.published) if self.people_table else None
 
     def home(self) -> str | None:
         """Whose official a title without a country names ("President Reagan said" under a
@@ -329,7 +336,7 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             if person is not None:
                 start = max(0, sentence.rfind(person.name.split()[0], 0, start))
         if person is not None:
-            side = side or person.side
+            side = side or person.side or story.officeholder(person.name)
             person.side = person.side or side
         if side is None and person is None:
             continue
@@ -426,8 +433,14 @@ def _known_people(sentence: str, taken: list[tuple[int, int]], story: Story) -> 
             words = words[1:]
         if not words or sum(ch.isalpha() for ch in " ".join(words)) < 3:
             continue
-        person = story.find(" ".join(words))
-        if person is None or not person.side:
+        name = " ".join(words)
+        person = story.find(name)
+        if person is None:
+            side = story.officeholder(name)
+            if side is None:
+                continue
+            person = story.register(Person(name, side, None))
+        if not person.side:
             continue
         out.append(Mention(match.start(), match.end(), person.side, ACTOR, "person", person))
     return out
