@@ -28,6 +28,7 @@ sentence:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summaries.events.mentions import (
@@ -80,6 +81,9 @@ _SPEECH = re.compile(r"\b(?:said|says|told|added|stated|wrote|declared|insisted)
 _LOOSE_OBJECT = frozenset({"threat", "sanctions"})
 _OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them)\b", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto\b|\bfor\b")
+# Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
+_ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s")
+_BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -114,9 +118,15 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
     t = tables()
     drafts: list[Draft] = []
     matches = _triggers(sentence)
+    asides = [m.span() for m in _ASIDE.finditer(sentence)]
     asking: list[re.Match[str]] = []  # appeals and threats: what they ask or threaten is not done
+    everyone = found
     for i, (name, match) in enumerate(matches):
-        start, end = _clause(sentence, match.start(), match.end())
+        # An aside the trigger is not in ("Boehner, who invited Netanyahu ..., plans to
+        # visit Israel") is invisible to it: its breaks and its mentions.
+        outside = [(a, b) for a, b in asides if not a <= match.start() < b]
+        found = [m for m in everyone if not any(a <= m.start < b for a, b in outside)]
+        start, end = _clause(sentence, match.start(), match.end(), outside)
         if _asked_for(sentence, match, asking, start):
             continue
         if name in ("appeal", "threat"):
@@ -139,7 +149,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         for actors, roles in groups:
             if len({a.side for a in actors}) < 2:
                 continue
-            places = [sentence[m.start : m.end] for m in found if m.role == PLACE]
+            places = [sentence[m.start : m.end] for m in everyone if m.role == PLACE]
             draft = Draft(
                 name, index, match.start(), match.group(), clause, start, actors, roles,
                 [sentence], places,
@@ -177,13 +187,18 @@ def _triggers(sentence: str) -> list[tuple[str, re.Match[str]]]:
     return [(name, m) for _, name, m in sorted(found, key=lambda f: f[0])]
 
 
-def _clause(sentence: str, at: int, end: int) -> tuple[int, int]:
-    """The span of the clause around a trigger."""
+def _clause(
+    sentence: str, at: int, end: int, asides: Sequence[tuple[int, int]] = ()
+) -> tuple[int, int]:
+    """The span of the clause around a trigger; breaks inside `asides` do not count."""
     start = 0
     for brk in _CLAUSE_BREAK.finditer(sentence, 0, at):
-        start = brk.end()
-    stop = _CLAUSE_BREAK.search(sentence, end)
-    return start, stop.start() if stop else len(sentence)
+        if not any(a <= brk.start() < b for a, b in asides):
+            start = brk.end()
+    for stop in _CLAUSE_BREAK.finditer(sentence, end):
+        if not any(a <= stop.start() < b for a, b in asides):
+            return start, stop.start()
+    return start, len(sentence)
 
 
 def _hedged(sentence: str, clause_start: int, match: re.Match[str], name: str) -> bool:
@@ -458,14 +473,31 @@ def _visit(
         visitor = after[0]
         host = _subject(sentence, match, start, found, story) or _here(story)
         return [([visitor, h], [SOURCE, TARGET]) for h in host[:1] if h.side != visitor.side]
-    visitors = [v for v in _subject(sentence, match, start, found, story) if _official(v)]
     destinations = _destinations(sentence, match, after, inside, story)
+    visitors = _visitor_after_by(sentence, destinations, found) or [
+        v for v in _subject(sentence, match, start, found, story) if _official(v)
+    ]
+    if not visitors:
+        officials = [m for m in inside if m.end <= match.start() and m.official]
+        visitors = officials[-1:]
     groups = []
     for visitor in visitors[:3]:
         for place in destinations:
             if place.side != visitor.side:
                 groups.append(([visitor, place], [SOURCE, TARGET]))
     return groups
+
+
+def _visitor_after_by(
+    sentence: str, destinations: list[Mention], found: list[Mention]
+) -> list[Mention]:
+    """ "a visit to Moscow last week by Iran's Oil Minister": the visitor follows "by"."""
+    if not destinations or destinations[-1].start < 0:
+        return []
+    by = _BY.match(sentence, destinations[-1].end)
+    if by is None:
+        return []
+    return [m for m in found if m.start >= by.end() and _official(m)][:1]
 
 
 def _official(m: Mention) -> bool:

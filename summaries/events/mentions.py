@@ -56,7 +56,8 @@ _TITLE_GAP = re.compile(
     r"|Interim|Special|External|Foreign|Trade|and|Industry|Commerce|Finance)\s+){0,3}"
 )
 # "the President of Serbia", "minister for foreign affairs of Japan", "counterparts from X".
-_TITLE_OF = re.compile(r"\s+(?:of|from|for|in|to)\s+(?:the\s+)?")
+# Not "to" or "in": an ambassador *to* Sweden or *in* Dhaka serves another state.
+_TITLE_OF = re.compile(r"\s+(?:of|from|for)\s+(?:the\s+)?")
 _SAYS = re.compile(
     r"(?:'s?)?\s+(?:has\s+|have\s+|had\s+|also\s+|on\s+\w+\s+|today\s+|yesterday\s+)?"
     r"(?:said|says|told|announced|warned|urged|called|condemned|accused|agreed|signed|"
@@ -158,7 +159,13 @@ class Story:
     def officeholder(self, name: str) -> str | None:
         """The side of a head of state or government or foreign minister of the story's
         time called `name` (config/officeholders.toml), unless the table is switched off."""
-        return officials.side_of(name, self.published) if self.people_table else None
+        if not self.people_table:
+            return None
+        side = officials.side_of(name, self.published)
+        surname = name.split()[-1] if name.split() else ""
+        if side is None and len(surname) >= 4 and surname != name:
+            side = officials.side_of(surname, self.published)  # "Abd Rabbu Mansour Hadi"
+        return side
 
     def home(self) -> str | None:
         """Whose official a title without a country names ("President Reagan said" under a
@@ -440,6 +447,8 @@ def _known_people(sentence: str, taken: list[tuple[int, int]], story: Story) -> 
             if side is None:
                 continue
             person = story.register(Person(name, side, None))
+        if not person.side:
+            person.side = story.officeholder(person.name) or story.officeholder(name)
         if not person.side:
             continue
         out.append(Mention(match.start(), match.end(), person.side, ACTOR, "person", person))
