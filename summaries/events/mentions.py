@@ -58,6 +58,7 @@ _TITLE_GAP = re.compile(
 # "the President of Serbia", "minister for foreign affairs of Japan", "counterparts from X".
 # Not "to" or "in": an ambassador *to* Sweden or *in* Dhaka serves another state.
 _TITLE_OF = re.compile(r"\s+(?:of|from|for)\s+(?:the\s+)?")
+_COUNTERPART_OF = re.compile(r"\s+(?:of|from|for|in)\s+(?:the\s+)?")  # "his counterpart in Iran"
 _SAYS = re.compile(
     r"(?:'s?)?\s+(?:has\s+|have\s+|had\s+|also\s+|on\s+\w+\s+|today\s+|yesterday\s+)?"
     r"(?:said|says|told|announced|warned|urged|called|condemned|accused|agreed|signed|"
@@ -327,7 +328,7 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
                     hit.role = "linked"
                 break
         if side is None:
-            of = _TITLE_OF.match(sentence, end)
+            of = (_COUNTERPART_OF if title == "counterpart" else _TITLE_OF).match(sentence, end)
             if of:
                 nxt = next((h for h in hits if h.start == of.end()), None)
                 if nxt is not None and nxt.kind not in ("city", "region"):
