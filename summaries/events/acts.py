@@ -83,6 +83,22 @@ _OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them)\b", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto\b|\bfor\b")
 # Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
 _ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s")
+# How a contact trigger reaches its partners.
+_LINKING_END = re.compile(r"\b(?:with|between|to|visiting)\s*$", re.IGNORECASE)
+_DIRECT_OBJECT_TRIGGER = re.compile(r"^(?:met|meets|meet|received|told)\b", re.IGNORECASE)
+_MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
+_FIRST_PARTNER = re.compile(
+    r"\s*(?:\S+\s+){0,4}?(?:with|between|among|and|to)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
+    re.IGNORECASE,
+)
+_NEXT_PARTNER = re.compile(
+    r"\s*(?:,|and|or|as\s+well\s+as|plus)\s*(?:,?\s*and\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
+    re.IGNORECASE,
+)
+_GATHERING = re.compile(r"\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE)
+_OF_PARTNER = re.compile(
+    r"\s*(?:of|with|between)\s+(?:the\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}", re.IGNORECASE
+)
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
@@ -390,7 +406,14 @@ def _reciprocal(
         if previous is None or (previous.type == "phone_call" and name != "agreement"):
             return []  # what "they discussed" in a call is the call
         return [(list(previous.actors), [BOTH] * len(previous.actors))]
-    if not any(m.end <= match.start() for m in inside):
+    if any(m.end <= match.start() for m in inside):
+        # A subject before the trigger: it, and whoever the trigger links to it ("met with
+        # X and Y", "talks between X and Y") -- not every state the clause names ("discussed
+        # Washington's scandal over arms sales to Iran").
+        inside = _subject(sentence, match, start, found, story) + _partners(
+            name, sentence, match, [m for m in inside if m.start > match.start()]
+        )
+    else:
         inside = _subject(sentence, match, start, found, story) + inside
     picked = _one_per_side(inside)
     if len(picked) == 1 and picked[0].official:
@@ -404,6 +427,35 @@ def _reciprocal(
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
+
+
+def _partners(
+    name: str, sentence: str, match: re.Match[str], after: list[Mention]
+) -> list[Mention]:
+    """The parties a contact trigger links to its subject: after "with", "between", "to"
+    (or, for "met" and "received", the direct object), then any coordinated with them."""
+    linked = _LINKING_END.search(match.group()) is not None
+    accepted: list[Mention] = []
+    previous = match.end()
+    for m in after:
+        if m.start < match.end():  # inside the trigger: "accepted Russia's invitation"
+            accepted.append(m)
+            previous = max(previous, m.end)
+            continue
+        gap = sentence[previous : m.start]
+        if accepted:
+            ok = _NEXT_PARTNER.fullmatch(gap)
+        elif _GATHERING.search(match.group()):
+            ok = _OF_PARTNER.fullmatch(gap)
+        elif linked or (name == "meeting" and _DIRECT_OBJECT_TRIGGER.match(match.group())):
+            ok = _MODIFIERS.fullmatch(gap)
+        else:
+            ok = _FIRST_PARTNER.fullmatch(gap)
+        if not ok:
+            break
+        accepted.append(m)
+        previous = m.end
+    return accepted
 
 
 def _one_per_side(mentions: list[Mention]) -> list[Mention]:
