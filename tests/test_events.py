@@ -355,3 +355,18 @@ def test_the_officeholders_table_answers_only_within_a_term_and_never_between_tw
     assert side_of("Xi", None) == "CN"  # surname first
     assert side_of("Abdullah", None) is None  # Saudi and Jordanian kings
     assert side_of("Both", None) is None  # no loose skeleton matches ("Botha")
+
+
+def test_judgements_reported_in_speech_are_criticism_and_praise():
+    text = (
+        'Iranian Foreign Minister Mohammad Javad Zarif said the Israeli strikes were "a big '
+        "mistake\".\n\nU.S. Secretary of State John Kerry called Singapore's Prime Minister "
+        'Lee Hsien Loong "a visionary".'
+    )
+    events = extract_events(text, published=date(2015, 3, 24))
+    assert {(e.type, e.sides) for e in events} == {
+        ("criticism", ("IL", "IR")),
+        ("praise", ("SG", "US")),
+    }
+    calm = "Iranian Foreign Minister Mohammad Javad Zarif said the Israeli move was not a mistake."
+    assert extract_events(calm, published=date(2015, 3, 24)) == []

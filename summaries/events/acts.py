@@ -79,7 +79,7 @@ _FIRST_PERSON = re.compile(r"(?:^|[\s\"])(?:I|we|We|our|Our|my|My)\b")
 _SPEECH = re.compile(r"\b(?:said|says|told|added|stated|wrote|declared|insisted)\b")
 # Acts whose target often stands before the verb ("threatened retaliatory action").
 _LOOSE_OBJECT = frozenset({"threat", "sanctions"})
-_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them)\b", re.IGNORECASE)
+_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|(?P<plural>them))\b", re.IGNORECASE)
 _INFINITIVE = re.compile(r"\bto\b|\bfor\b")
 # Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
 _ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s")
@@ -100,6 +100,7 @@ _OF_PARTNER = re.compile(
     r"\s*(?:of|with|between)\s+(?:the\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}", re.IGNORECASE
 )
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
+_NEGATED = re.compile(r"\b(?:not|no|never|n't|nor)\b[^,.;]*$", re.IGNORECASE)
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -173,7 +174,81 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             if story.last_draft is not None and actors == story.last_draft.actors:
                 draft.follows = story.last_draft
             drafts.append(draft)
+    drafts.extend(_judgements(sentence, index, everyone, story))
     return drafts
+
+
+def _judgements(sentence: str, index: int, found: list[Mention], story: Story) -> list[Draft]:
+    """Criticism and praise reported as judgements: a speaker who "said" another state's
+    move was "a big mistake", or called a leader "a visionary" ([evaluations])."""
+    t = tables()
+    if not (t.speech & words_of(sentence)):
+        return []
+    drafts = []
+    for name, pattern in t.judgements:
+        for word in pattern.finditer(sentence):
+            if _NEGATED.search(sentence, max(0, word.start() - 15), word.start()):
+                continue
+            verb = min(
+                t.speech_pattern.finditer(sentence),
+                key=lambda v: abs(v.start() - word.start()),
+                default=None,
+            )
+            if verb is None:
+                continue
+            speaker = _speaker(sentence, verb, found, story)
+            if speaker is None:
+                continue
+            others = [
+                m for m in found
+                if m.side and m.side != speaker.side and m.role in (ACTOR, DEED)
+                and m is not speaker
+            ]  # fmt: skip
+            if not others:
+                continue
+            target = min(others, key=lambda m: abs(m.start - word.start()))
+            start, end = _clause(sentence, verb.start(), verb.end())
+            drafts.append(
+                Draft(
+                    name,
+                    index,
+                    verb.start(),
+                    verb.group(),
+                    sentence[start:end],
+                    start,
+                    [speaker, target],
+                    [SOURCE, TARGET],
+                    [sentence],
+                )  # fmt: skip
+            )
+            break
+    return drafts
+
+
+def _speaker(
+    sentence: str, verb: re.Match[str], found: list[Mention], story: Story
+) -> Mention | None:
+    """Who said it: the official or state right before the speech verb, or right after it
+    ("said Zarif"), or the official last named when a pronoun says it."""
+    before = [
+        m for m in found
+        if m.end <= verb.start() and m.role == ACTOR and m.side
+        and len(sentence[m.end : verb.start()].split()) <= 8
+    ]  # fmt: skip
+    if before:
+        return before[-1]
+    after = [
+        m for m in found
+        if m.start >= verb.end() and m.role == ACTOR and m.side
+        and len(sentence[verb.end() : m.start].split()) <= 3
+    ]  # fmt: skip
+    if after:
+        return after[0]
+    head = sentence[max(0, verb.start() - 12) : verb.start()]
+    person = story.last_person
+    if person is not None and person.side and re.search(r"\b(?:he|she)\s*$", head, re.I):
+        return _from_person(person)
+    return None
 
 
 def _asked_for(
@@ -342,11 +417,14 @@ def _object_pronoun(
     sentence: str, match: re.Match[str], found: list[Mention], exclude: set[str], story: Story
 ) -> list[Mention]:
     """ "congratulated him", "urged them": the official named last, of another side."""
-    if not _OBJECT_PRONOUN.match(sentence, match.end()):
+    pronoun = _OBJECT_PRONOUN.match(sentence, match.end())
+    if pronoun is None:
         return []
     before = [m for m in found if m.end <= match.start() and m.official and m.side not in exclude]
     if before:
         return [before[-1]]
+    if pronoun.group("plural"):
+        return []  # "them" is rarely the last official named in an earlier sentence
     person = story.last_person
     if person is not None and person.side and person.side not in exclude:
         return [_from_person(person)]

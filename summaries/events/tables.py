@@ -52,6 +52,9 @@ class Tables:
     ec_until: date
     soviet_until: date
     historic_forms: dict[str, str]
+    speech: frozenset[str]
+    speech_pattern: re.Pattern[str]
+    judgements: tuple[tuple[str, re.Pattern[str]], ...]
     ceasefire: re.Pattern[str]
     ceasefire_cameo: str
     topic_nouns: tuple[str, ...]
@@ -99,7 +102,7 @@ def tables() -> Tables:
             (t.name, t.cues, re.compile(rf"\b(?:{'|'.join(t.patterns)})\b", re.IGNORECASE))
             for t in types
         ),
-        all_cues=frozenset().union(*(t.cues for t in types)),
+        all_cues=frozenset().union(*(t.cues for t in types), raw["evaluations"]["speech"]),
         title_cues=frozenset(k.split()[-1].split("-")[-1] for k in titles),
         titles=titles,
         title_pattern=re.compile(rf"\b(?:{alternation(list(titles))})\b", re.IGNORECASE),
@@ -126,6 +129,12 @@ def tables() -> Tables:
         ec_until=date.fromisoformat(history["ec_until"]),
         soviet_until=date.fromisoformat(history["soviet_until"]),
         historic_forms=dict(history["historic_forms"]),
+        speech=frozenset(raw["evaluations"]["speech"]),
+        speech_pattern=_words(raw["evaluations"]["speech"]),
+        judgements=(
+            ("criticism", _words(raw["evaluations"]["negative"])),
+            ("praise", _words(raw["evaluations"]["positive"])),
+        ),
         ceasefire=_words(raw["ceasefire"]["words"]),
         ceasefire_cameo=str(raw["ceasefire"]["cameo"]),
         topic_nouns=tuple(raw["topics"]["nouns"]),
