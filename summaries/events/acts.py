@@ -323,12 +323,16 @@ def _subject(
     if before:
         last = before[-1]
         group = [last]
+        gaps = []
         for m in reversed(before[:-1]):
             gap = sentence[m.end : group[0].start]
             if re.fullmatch(r"\s*(?:,|and|,\s*and|or)\s*(?:the\s+)?", gap):
                 group.insert(0, m)
+                gaps.append(gap)
             else:
                 break
+        if gaps and not re.search(r"\b(?:and|or)\b", gaps[0]):
+            group = [last]  # "with Netanyahu, President Obama ...": a comma is no list
         officials = [m for m in before if m.official]
         if not last.official and officials and last.role == DEED:
             return [officials[-1]]

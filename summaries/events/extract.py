@@ -19,7 +19,15 @@ from datetime import date
 
 from summaries.events.acts import Draft, acts_in
 from summaries.events.mentions import NAME, Person, Story, mentions
-from summaries.events.model import SOURCE, TARGET, Actor, Event, person_key, straighten_quotes
+from summaries.events.model import (
+    SOURCE,
+    TARGET,
+    Actor,
+    Event,
+    person_key,
+    same_person,
+    straighten_quotes,
+)
 from summaries.events.tables import DIRECTED, tables, words_of
 from summaries.events.when import event_date
 from summaries.tokenize import split_sentences
@@ -149,12 +157,15 @@ def _talks_named_by_meeting(draft: Draft, same: list[Draft]) -> bool:
 
 def _across_story(drafts: list[Draft]) -> list[Draft]:
     merged: dict[tuple[tuple[str, ...], str], Draft] = {}
+    apart: list[Draft] = []
     for draft in drafts:
         key = (draft.sides, draft.type)
-        if key in merged:
-            _absorb(merged[key], draft)
-        else:
+        if key not in merged:
             merged[key] = draft
+        elif _other_people(merged[key], draft):
+            apart.append(draft)  # two leaders' own acts: distinct events (GUIDELINES.md)
+        else:
+            _absorb(merged[key], draft)
     for (sides, etype), draft in list(merged.items()):
         # Sympathy expressed in a call or meeting is part of it, wherever the story says so.
         host = merged.get((sides, "phone_call")) or merged.get((sides, "meeting"))
@@ -165,7 +176,17 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
         ):
             _absorb(host, draft)
             del merged[(sides, etype)]
-    return sorted(merged.values(), key=lambda d: d.sentence_index)
+    return sorted([*merged.values(), *apart], key=lambda d: d.sentence_index)
+
+
+def _other_people(first: Draft, second: Draft) -> bool:
+    """Whether two reports of one (sides, type) name different people acting for one side
+    ("Obama called Lee a visionary", "Kerry also praised Lee")."""
+    mine = {m.side: m.person.name for m in first.actors if m.person}
+    return any(
+        m.person and m.side in mine and not same_person(mine[m.side], m.person.name)
+        for m in second.actors
+    )
 
 
 def _absorb(into: Draft, other: Draft) -> None:

@@ -44,6 +44,9 @@ STOP_NAMES = frozenset(
         "Those", "Under", "According", "Before", "Since", "Although", "Its", "Our", "Mr",
         "Mrs", "Ms", "I", "You", "Asked", "Speaking", "Earlier", "Later", "Last", "Next",
         "Today", "Yesterday", "Tomorrow", "Officials", "Sources", "Diplomats", "Western",
+        "All", "Some", "Many", "Both", "Each", "Every", "Most", "Only", "Even", "Just", "So",
+        "Then", "Now", "Yet", "Still", "Such", "What", "Why", "How", "Who", "Which", "Where",
+        "Here", "There", "Other", "Another", "Former", "First", "Not", "No", "Neither",
     }
     | _WEEKDAYS
     | _MONTHS
