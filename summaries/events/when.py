@@ -94,7 +94,11 @@ def event_date(
     for phrase in phrases[:1]:
         found = _resolve(phrase, published, future)
         return (found, "text") if found else (None, None)
-    if future or _PLUPERFECT.search(clause) or _PERFECT.search(clause, 0, trigger_at + 30):
+    # A statement is made when reported, whatever future it speaks of ("said it would
+    # retaliate"); a visit or a meeting that "will" happen has no day yet.
+    if (future and not spoken) or _PLUPERFECT.search(clause):
+        return None, None
+    if _PERFECT.search(clause, 0, trigger_at + 30):
         return None, None
     return published, "published"
 
