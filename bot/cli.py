@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli_events import add_eval_events_parser
+from bot.cli_events import add_eval_events_parser, add_eval_plover_parser
 from summaries import settings as settings_mod
 from summaries.store import Store, default_db_path
 
@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=cmd_eval_countries)
     add_eval_events_parser(evals)
+    add_eval_plover_parser(evals)
     e = evals.add_parser(
         "summaries",
         help="summarisers vs reference summaries (ROUGE-1/2/L, ms per document)",

@@ -50,6 +50,49 @@ def add_eval_events_parser(evals: Any) -> argparse.ArgumentParser:
     return e
 
 
+def add_eval_plover_parser(evals: Any) -> argparse.ArgumentParser:
+    """Add `eval plover --data FILE.jsonl [--json]` to the `eval` subparsers object."""
+    e = evals.add_parser(
+        "plover",
+        help="event types vs PLOVER/CAMEO-coded sentences (type and side agreement)",
+        description="Each JSON line is one sentence with its PLOVER `event` and country "
+        "`sides_iso2` (the plover-gsr-cameo dev file's format). Reports how often a sentence "
+        "whose PLOVER event maps to a diplobot type gets an event of that type "
+        "(type_accuracy), the same among sentences where an event was found "
+        "(type_accuracy_found), how often sentences with no such event get none "
+        "(none_accuracy), and whether the country sides agree (sides_accuracy).",
+    )
+    e.add_argument("--data", type=Path, required=True, help="JSON-lines PLOVER file")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.set_defaults(func=cmd_eval_plover)
+    return e
+
+
+def cmd_eval_plover(args: argparse.Namespace) -> int:
+    from summaries import event_eval
+
+    if not args.data.is_file():
+        print(f"diplobot: no PLOVER file at {args.data}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        figures = event_eval.check_plover(args.data)
+    except (ValueError, KeyError, TypeError) as exc:
+        print(f"diplobot: {args.data}: not a PLOVER file ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(figures))
+        return EXIT_OK
+    from bot import terminal
+
+    rows = [{"figure": k, "value": v} for k, v in figures.items() if k != "type_accuracy_by_event"]
+    rows += [
+        {"figure": f"type right: {e}", "value": v}
+        for e, v in figures["type_accuracy_by_event"].items()
+    ]
+    terminal.print_table(f"Event types on {args.data.name}", ["figure", "value"], rows)
+    return EXIT_OK
+
+
 def cmd_eval_events(args: argparse.Namespace) -> int:
     from summaries import event_eval
 

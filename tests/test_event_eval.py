@@ -222,3 +222,37 @@ def test_the_real_extractor_runs_on_the_tiny_gold(capsys):
     assert status == 0
     report = json.loads(out)
     assert report["n_gold"] == 5 and report["n_stories"] == 3
+
+
+PLOVER_SAMPLE = Path(__file__).parent / "data" / "events" / "plover_sample.jsonl"
+
+
+def test_eval_plover_scores_types_sides_and_none(capsys):
+    status, out, _ = _run_plover(capsys, "--data", str(PLOVER_SAMPLE), "--json")
+    figures = json.loads(out)
+    assert status == 0
+    # t1 meeting (CONSULT) and t2 criticism (DISAPPROVE) typed right; the workers' demand
+    # (DEMAND maps to appeal) gives no event, nor does the rebels' assault (no diplobot type)
+    assert (figures["type_accuracy"], figures["type_n"]) == (0.6667, 3)
+    assert (figures["type_accuracy_found"], figures["type_found_n"]) == (1.0, 2)
+    assert (figures["none_accuracy"], figures["none_n"]) == (1.0, 1)
+    assert figures["sides_accuracy"] == 1.0
+
+
+def test_eval_plover_refuses_a_broken_file_naming_the_line(capsys, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "text": "a"}\n')
+    status, _, err = _run_plover(capsys, "--data", str(bad))
+    assert status == 2 and "line 1" in err
+
+
+def _run_plover(capsys, *argv: str) -> tuple[int, str, str]:
+    from bot.cli_events import add_eval_plover_parser
+
+    parser = argparse.ArgumentParser(prog="diplobot")
+    evals = parser.add_subparsers().add_parser("eval").add_subparsers(required=True)
+    add_eval_plover_parser(evals)
+    args = parser.parse_args(["eval", "plover", *argv])
+    status = args.func(args)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
