@@ -152,6 +152,11 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             # "condemned the attack and called on Iran": Iran is the appeal's, not the
             # condemnation's.
             end = min(end, max(matches[i + 1][1].start(), match.end()))
+        if t.by_name[name].mode == DIRECTED and name != "message":
+            # "... and firmly supports Iran's efforts": another act of the same subject (a
+            # condolence's addressee, though, is often only named in what follows).
+            verb = t.new_verb.search(sentence, match.end(), end)
+            end = verb.start() if verb else end
         clause = sentence[start:end]
         near = sentence[start : min(end, match.end() + _BACKGROUND_AFTER)]
         if _hedged(sentence, start, match, name) or is_background(near, story.published):

@@ -313,7 +313,7 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
                 if other.start == hit.end + pair.end() and other.kind == "demonym":
                     return _role(sentence, other, hits, t)
         return OTHER
-    if t.place_before.search(before):
+    if t.place_before.search(before) or t.victim_before.search(sentence[: hit.start][-80:]):
         return PLACE
     return ACTOR
 

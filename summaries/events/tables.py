@@ -44,6 +44,8 @@ class Tables:
     actor_noun: re.Pattern[str]
     deed: re.Pattern[str]
     place_before: re.Pattern[str]
+    victim_before: re.Pattern[str]
+    new_verb: re.Pattern[str]
     hedge: re.Pattern[str]
     offer: re.Pattern[str]
     hedge_after: re.Pattern[str]
@@ -118,6 +120,14 @@ def tables() -> Tables:
         ),
         place_before=re.compile(
             rf"\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?$", re.IGNORECASE
+        ),
+        victim_before=re.compile(
+            rf"\b(?:{alternation(raw['victims']['before'])})\s+(?:the\s+)?(?:\S+\s+){{0,4}}$",
+            re.IGNORECASE,
+        ),
+        new_verb=re.compile(
+            rf"\s(?:,\s*)?and\s+(?:\w+ly\s+)?(?:{alternation(raw['clauses']['verbs'])})\b",
+            re.IGNORECASE,
         ),
         hedge=_words(raw["hedges"]["before"]),
         offer=_words(raw["hedges"]["offers"]),
