@@ -370,3 +370,36 @@ def test_judgements_reported_in_speech_are_criticism_and_praise():
     }
     calm = "Iranian Foreign Minister Mohammad Javad Zarif said the Israeli move was not a mistake."
     assert extract_events(calm, published=date(2015, 3, 24)) == []
+
+
+def _pages():
+    path = Path(__file__).parent / "data" / "events" / "pages" / "stories.jsonl"
+    return {r["id"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+@pytest.mark.parametrize(
+    ("story", "expected"),
+    [
+        (
+            "koreaherald",
+            {
+                ("phone_call", ("CN", "KR"), date(2024, 2, 6)),
+                ("praise", ("CN", "KR"), date(2024, 2, 7)),  # Cho thanked Wang
+                ("appeal", ("CN", "KR"), date(2024, 2, 7)),  # called on Beijing
+            },
+        ),
+        ("news.az", {("phone_call", ("TR", "US"), date(2022, 2, 8))}),
+        (
+            "tehrantimes",
+            {
+                ("phone_call", ("IR", "UA"), date(2022, 3, 15)),
+                ("appeal", ("IR", "UA"), date(2022, 3, 15)),
+                ("praise", ("IR", "UA"), date(2022, 3, 15)),
+            },
+        ),
+    ],
+)
+def test_real_pages_from_other_outlets_give_their_events(story, expected):
+    record = _pages()[story]
+    events = extract_events(record["text"], published=date.fromisoformat(record["date"]))
+    assert {(e.type, e.sides, e.date) for e in events} == expected

@@ -100,6 +100,7 @@ _OF_PARTNER = re.compile(
     r"\s*(?:of|with|between)\s+(?:the\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}", re.IGNORECASE
 )
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
+_APPEAL_CALL = re.compile(r"\s+(?:on|upon|for)\b", re.IGNORECASE)  # "called on X": an appeal
 _NEGATED = re.compile(r"\b(?:not|no|never|n't|nor)\b[^,.;]*$", re.IGNORECASE)
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
@@ -195,10 +196,12 @@ def _judgements(sentence: str, index: int, found: list[Mention], story: Story) -
             if _NEGATED.search(sentence, max(0, word.start() - 15), word.start()):
                 continue
             verb = min(
-                t.speech_pattern.finditer(sentence),
+                (v for v in t.speech_pattern.finditer(sentence) if not _APPEAL_CALL.match(
+                    sentence, v.end()
+                )),
                 key=lambda v: abs(v.start() - word.start()),
                 default=None,
-            )
+            )  # fmt: skip
             if verb is None:
                 continue
             speaker = _speaker(sentence, verb, found, story)
@@ -488,7 +491,10 @@ def _reciprocal(
     story: Story,
 ) -> list[tuple[list[Mention], list[str]]]:
     inside = [m for m in _sides(found) if start <= m.start < end and m.role == ACTOR]
-    if _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2:
+    head = sentence[start : match.start()]
+    if _BOTH_SIDES.search(head) or (
+        _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
+    ):
         previous = story.last_draft
         if previous is None or (previous.type == "phone_call" and name != "agreement"):
             return []  # what "they discussed" in a call is the call

@@ -26,9 +26,11 @@ from summaries.events.tables import Tables, tables
 
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
 # A person's name: up to five capitalised words, with particles ("Mohammed bin Salman").
+# Capitals of the Latin alphabets news spells names in ("Çavuşoğlu", "Šefčovič", "Ólafur").
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 NAME = re.compile(
-    r"[A-Z][\w'.-]{0,40}(?:\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
-    r"[A-Z][\w'-]{0,40}){0,4}"
+    rf"[{_UPPER}][\w'.-]{{0,40}}(?:\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
+    rf"[{_UPPER}][\w'-]{{0,40}}){{0,4}}"
 )
 _MAX_PEOPLE = 200
 _WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
