@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from summaries import countries
 from summaries.events.mentions import (
     ACTOR,
     DEED,
@@ -102,6 +103,14 @@ _OF_PARTNER = re.compile(
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
 _APPEAL_CALL = re.compile(r"\s+(?:on|upon|for)\b", re.IGNORECASE)  # "called on X": an appeal
 _NEGATED = re.compile(r"\b(?:not|no|never|n't|nor)\b[^,.;]*$", re.IGNORECASE)
+# Last words of a name that make it a body, not a person.
+_INSTITUTIONS = frozenset(
+    {"Bank", "Council", "Agency", "Organization", "Organisation", "Ministry", "Committee",
+     "Party", "Corporation", "Company", "Fund", "Union", "Association", "News", "Radio",
+     "Television", "University", "Commission", "Office", "Department", "Court", "Assembly",
+     "Congress", "Parliament", "Group", "Institute", "Times", "Post", "Agency's"}
+)  # fmt: skip
+_POSSESSED = re.compile(r"'s\s+(?:[\w-]+\s+)?$")
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -159,8 +168,12 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             verb = t.new_verb.search(sentence, match.end(), end)
             end = verb.start() if verb else end
         clause = sentence[start:end]
+        if name == "negotiation" and _POSSESSED.search(
+            sentence, max(0, match.start() - 40), match.start()
+        ):
+            continue  # "the administration's negotiations with Iran": named, not reported
         near = sentence[start : min(end, match.end() + _BACKGROUND_AFTER)]
-        if _hedged(sentence, start, match, name) or is_background(near, story.published):
+        if _hedged(sentence, start, match, name, outside) or is_background(near, story.published):
             continue
         etype = t.by_name[name]
         if etype.mode == DIRECTED:
@@ -300,10 +313,21 @@ def _clause(
     return start, len(sentence)
 
 
-def _hedged(sentence: str, clause_start: int, match: re.Match[str], name: str) -> bool:
-    """A hypothetical, negated or refused act: a hedge shortly before the trigger."""
+def _hedged(
+    sentence: str,
+    clause_start: int,
+    match: re.Match[str],
+    name: str,
+    asides: Sequence[tuple[int, int]] = (),
+) -> bool:
+    """A hypothetical, negated or refused act: a hedge shortly before the trigger (asides
+    left out: "China and Israel, which have no relations, discussed ...")."""
     t = tables()
-    head = sentence[clause_start : match.start()]
+    head = "".join(
+        ch
+        for i, ch in enumerate(sentence[clause_start : match.start()], clause_start)
+        if not any(a <= i < b for a, b in asides)
+    )
     window = " ".join(head.split()[-_HEDGE_WORDS:])
     if t.hedge.search(window) or _CONDITION.search(head):
         return True
@@ -588,12 +612,17 @@ def _unintroduced(
     """A call or meeting whose subject the story names but never places ("Pezeshkian made
     the comment in a phone conversation with Iraqi Prime Minister X"): the subject is taken to
     be of the story's main country -- the one the report is about."""
+    bodies = [(m.start, m.end) for m in countries.mentions(sentence[start:end])]
     for match in NAME.finditer(sentence, start, end):
-        if any(m.start <= match.start() < m.end for m in found):
-            continue
+        if any(m.start <= match.start() < m.end for m in found) or any(
+            a <= match.start() - start < b for a, b in bodies
+        ):
+            continue  # a state, or an organisation: "the Inter-American Development Bank"
         name = match.group().removesuffix("'s")
         words = name.split()
         if words[0] in STOP_NAMES or tables().title_pattern.fullmatch(name):
+            continue
+        if words[-1] in _INSTITUTIONS:
             continue
         side = story.country_of(words[-1], exclude=only.side)
         if side is None:

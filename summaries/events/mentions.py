@@ -298,6 +298,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     after = sentence[hit.end : hit.end + 80]
     if _AGENCY_DATELINE.match(after):
         return PLACE
+    if t.not_state.match(after):
+        return OTHER
     if hit.kind == "org":
         return ACTOR
     before = sentence[max(0, hit.start - 30) : hit.start]

@@ -43,6 +43,7 @@ class Tables:
     title_pattern: re.Pattern[str]
     actor_noun: re.Pattern[str]
     deed: re.Pattern[str]
+    not_state: re.Pattern[str]
     place_before: re.Pattern[str]
     victim_before: re.Pattern[str]
     new_verb: re.Pattern[str]
@@ -118,6 +119,7 @@ def tables() -> Tables:
             rf"(?:{alternation(nouns['deeds'])})\b",
             re.IGNORECASE,
         ),
+        not_state=re.compile(rf"(?:'s?)?\s+(?:{alternation(nouns['not_state'])})\b", re.IGNORECASE),
         place_before=re.compile(
             rf"\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?$", re.IGNORECASE
         ),
