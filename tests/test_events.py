@@ -403,3 +403,17 @@ def test_real_pages_from_other_outlets_give_their_events(story, expected):
     record = _pages()[story]
     events = extract_events(record["text"], published=date.fromisoformat(record["date"]))
     assert {(e.type, e.sides, e.date) for e in events} == expected
+
+
+def test_an_official_named_by_title_then_by_name_in_the_next_sentence_is_one_person():
+    text = (
+        "Australia's trade minister is optimistic about the farm talks.\n\n"
+        "Michael Duffy said the European Community's reform plan and the U.S. proposal "
+        "were steps in the right direction."
+    )
+    events = extract_events(text, published=date(1987, 10, 20))
+    assert {(e.type, e.sides) for e in events} == {
+        ("praise", ("AU", "EC")),
+        ("praise", ("AU", "US")),
+    }
+    assert all(e.actors[0].person == "Michael Duffy" for e in events)

@@ -227,21 +227,24 @@ def _judgements(sentence: str, index: int, found: list[Mention], story: Story) -
             ]  # fmt: skip
             if not others:
                 continue
-            target = min(others, key=lambda m: abs(m.start - word.start()))
+            low, high = sorted((verb.end(), word.start()))
+            judged = [m for m in others if low <= m.start < high]  # what the judgement is of
+            targets = judged or [min(others, key=lambda m: abs(m.start - word.start()))]
             start, end = _clause(sentence, verb.start(), verb.end())
-            drafts.append(
-                Draft(
-                    name,
-                    index,
-                    verb.start(),
-                    verb.group(),
-                    sentence[start:end],
-                    start,
-                    [speaker, target],
-                    [SOURCE, TARGET],
-                    [sentence],
-                )  # fmt: skip
-            )
+            for target in {m.side: m for m in targets}.values():
+                drafts.append(
+                    Draft(
+                        name,
+                        index,
+                        verb.start(),
+                        verb.group(),
+                        sentence[start:end],
+                        start,
+                        [speaker, target],
+                        [SOURCE, TARGET],
+                        [sentence],
+                    )  # fmt: skip
+                )
             break
     return drafts
 

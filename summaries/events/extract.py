@@ -113,11 +113,15 @@ def _meet_people(sentences: list[str], story: Story) -> None:
     for sentence in sentences:
         if cues & words_of(sentence):
             mentions(sentence, story)
+        else:
+            story.pending_title = None
     story.last_person = None
+    story.pending_title = None
 
 
 def _note_names(sentence: str, story: Story) -> None:
     """Remember the last official named, the likely subject of the next sentence's pronoun."""
+    story.pending_title = None
     for match in NAME.finditer(sentence):
         known = story.find(match.group())
         if known is not None and known.side:

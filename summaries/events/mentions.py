@@ -75,6 +75,7 @@ _SAYS = re.compile(
 )
 
 
+_SPEAKS = re.compile(r"\s+(?:said|says|told|added|stated)\b")
 # "Lausanne, Switzerland (CNN)": a dateline glued to the story's first words.
 _AGENCY_DATELINE = re.compile(r"\s*\((?:CNN|Reuters|AP|AFP|Xinhua|IRNA|TASS|dpa|UPI)\)")
 
@@ -118,6 +119,7 @@ class Story:
     people: list[Person] = field(default_factory=list)
     last_person: Person | None = None
     people_table: bool = True  # may leaders' sides come from config/officeholders.toml
+    pending_title: tuple[str, str] | None = None  # (side, title) named without a name
     last_draft: Any = None  # the latest act read (acts.Draft), for "the two sides"
     _main: list[str] | None = None
     _sentences: list[str] | None = None
@@ -172,11 +174,6 @@ class Story:
         if side is None and len(surname) >= 4 and surname != name:
             side = officials.side_of(surname, self.published)  # "Abd Rabbu Mansour Hadi"
         return side
-
-    def home(self) -> str | None:
-        """Whose official a title without a country names ("President Reagan said" under a
-        WASHINGTON dateline): the stated dateline's country, when the story has one."""
-        return self.here() if self.dateline else None
 
     def register(self, person: Person) -> Person:
         known = self.find(person.name)
@@ -245,8 +242,12 @@ def side_code(story: Story, code: str, surface: str) -> str:
 def mentions(sentence: str, story: Story) -> list[Mention]:
     """The sides-to-be of one sentence, in order, with officials linked to their countries."""
     t = tables()
+    pending, story.pending_title = story.pending_title, None
     hits = _gazetteer_hits(sentence, story, t)
     found = _titled(sentence, hits, story, t)
+    story.pending_title = next(
+        ((m.side, m.title) for m in found if m.person is None and m.title and m.side), None
+    )
     taken = [(m.start, m.end) for m in found]
     for hit in hits:
         if not any(s <= hit.start < e for s, e in taken):
@@ -258,7 +259,7 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
                 hit.role = _role(sentence, hit, hits, t)
             found.append(hit)
     taken = [(m.start, m.end) for m in found]
-    found.extend(_known_people(sentence, taken, story))
+    found.extend(_known_people(sentence, taken, story, pending))
     found.sort(key=lambda m: m.start)
     for mention in found:
         if mention.person is not None and mention.person.side:
@@ -411,16 +412,19 @@ def _before_country(name: str) -> str:
     return name
 
 
+# "Hakan Fidan, Turkey's foreign minister", "Lukman, who is also Nigerian oil minister".
+_NAME_THEN_TITLE = re.compile(
+    r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}),\s+(?:who\s+is\s+(?:also\s+)?|now\s+)?"
+    r"(?:the\s+|a\s+)?$"
+)
+
+
 def _name_before(
     sentence: str, start: int, title: str, side: str | None, story: Story, t: Tables
 ) -> Person | None:
     """ "Hakan Fidan, Turkey's foreign minister": a name, a comma, then the title."""
-    head = sentence[:start]
-    match = re.search(r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}),\s+(?:the\s+|a\s+)?$", head)
+    match = _NAME_THEN_TITLE.search(sentence[:start])
     if not match or side is None:
-        return None
-    # only "Name, Iran's foreign minister" where the country came right before the title
-    if not re.search(r",\s+(?:the\s+|a\s+)?$", head):
         return None
     name = _clean(match.group(1))
     if not _is_name(name, t):
@@ -437,8 +441,16 @@ def _is_name(text: str, t: Tables) -> bool:
     return sum(ch.isalpha() for ch in text) > 1
 
 
-def _known_people(sentence: str, taken: list[tuple[int, int]], story: Story) -> list[Mention]:
-    """Names the story has introduced with a side ("Colonna" after "Catherine Colonna")."""
+def _known_people(
+    sentence: str,
+    taken: list[tuple[int, int]],
+    story: Story,
+    pending: tuple[str, str] | None = None,
+) -> list[Mention]:
+    """Names the story has introduced with a side ("Colonna" after "Catherine Colonna"), or
+    that the table of officeholders knows, or -- the wire's habit -- the official whom the
+    previous sentence named by title alone ("Australia's trade minister is optimistic ...
+    Michael Duffy said ...")."""
     out = []
     for match in NAME.finditer(sentence):
         if any(s <= match.start() < e for s, e in taken):
@@ -451,10 +463,17 @@ def _known_people(sentence: str, taken: list[tuple[int, int]], story: Story) -> 
         name = " ".join(words)
         person = story.find(name)
         if person is None:
-            side = story.officeholder(name)
+            side, title = story.officeholder(name), None
+            if (
+                side is None
+                and pending
+                and match.start() == 0
+                and _SPEAKS.match(sentence, match.end())
+            ):
+                side, title = pending
             if side is None:
                 continue
-            person = story.register(Person(name, side, None))
+            person = story.register(Person(name, side, title))
         if not person.side:
             person.side = story.officeholder(person.name) or story.officeholder(name)
         if not person.side:
