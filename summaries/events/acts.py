@@ -111,6 +111,13 @@ _INSTITUTIONS = frozenset(
      "Congress", "Parliament", "Group", "Institute", "Times", "Post", "Agency's"}
 )  # fmt: skip
 _POSSESSED = re.compile(r"'s\s+(?:[\w-]+\s+)?$")
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_ARRIVAL = re.compile(r"arriv", re.IGNORECASE)
+# A destination follows the trigger directly ("visited Japan") or after a locative word.
+_TOWARD = re.compile(
+    r"^\s*(?:\S+\s+){0,3}?(?:to|in|at|into|for)\s+(?:the\s+)?(?:\S+\s+){0,1}$|^\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -696,17 +703,21 @@ def _destinations(
         gap = sentence[(places[-1].end if places else match.end()) : m.start]
         if len(gap.split()) > (6 if not places else 2):
             break
+        if _ORIGIN.search(gap):
+            continue  # "arrived from Helsinki": where the visitor came from
+        if not places and _ARRIVAL.match(match.group()) and not _TOWARD.search(gap):
+            continue  # "arrived ... aboard a U.S. Air Force plane": not where he arrived
         if m.role in (ACTOR, PLACE, OTHER) and m.kind != "demonym":
             places.append(m)
         elif places:
             break
     if places:
         return places
-    named = [m for m in inside if m.role == PLACE]
+    named = [m for m in inside if m.role == PLACE and not _ORIGIN.search(sentence, 0, m.start)]
     if named:
         return named[:1]
-    if _HERE.search(sentence):
-        return _here(story)
+    if _HERE.search(sentence) or (story.dateline and _ARRIVAL.match(match.group())):
+        return _here(story)  # "arrived here", or arrived under the story's dateline
     return []
 
 
