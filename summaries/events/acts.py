@@ -161,6 +161,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         outside = [(a, b) for a, b in asides if not a <= match.start() < b]
         found = [m for m in everyone if not any(a <= m.start < b for a, b in outside)]
         start, end = _clause(sentence, match.start(), match.end(), outside)
+        clause = sentence[start:end]  # whole, for the date: "... duties it imposed on April 17"
         if _asked_for(sentence, match, asking, start):
             continue
         if name in ("appeal", "threat"):
@@ -174,7 +175,6 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             # condolence's addressee, though, is often only named in what follows).
             verb = t.new_verb.search(sentence, match.end(), end)
             end = verb.start() if verb else end
-        clause = sentence[start:end]
         if name == "negotiation" and _POSSESSED.search(
             sentence, max(0, match.start() - 40), match.start()
         ):

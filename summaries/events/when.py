@@ -87,7 +87,8 @@ def event_date(
     phrases = [
         m
         for m in _TIME.finditer(clause)
-        if spoken or not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
+        if (spoken and _frames_statement(m, trigger_at, clause))
+        or (not spoken and not _REPORTED.search(clause, max(0, m.start() - 25), m.start()))
     ]
     phrases.sort(key=lambda m: _distance(m, trigger_at))
     future = bool(_FUTURE.search(clause))
@@ -101,6 +102,16 @@ def event_date(
     if _PERFECT.search(clause, 0, trigger_at + 30):
         return None, None
     return published, "published"
+
+
+def _frames_statement(match: re.Match[str], trigger_at: int, clause: str) -> bool:
+    """Whether a time phrase dates a statement rather than what it speaks of: before the
+    verb ("on Tuesday warned"), or right after it ("warned on Tuesday that ..."), not inside
+    the content ("warned that it would soon have new powers")."""
+    if match.start() < trigger_at:
+        return True
+    between = clause[trigger_at : match.start()]
+    return len(between.split()) <= 4 and not re.search(r"\bthat\b", between)
 
 
 def _distance(match: re.Match[str], at: int) -> int:
