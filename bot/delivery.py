@@ -32,9 +32,14 @@ future field and any way of parsing it failing (TypeError, KeyError, ValueError,
 whatever comes next); guessing from the exception's type would not. Deliveries run in
 their own asyncio tasks, so concurrent sends never see each other's answers.
 
-The one duplicate no client can rule out remains: a message the server performed whose
-answer was lost (a connection cut after sending, a read timeout). It looks exactly like a
-message that never arrived, and is retried.
+Duplicates no client can rule out remain, and they are bounded (tests/test_crash.py):
+
+    duplicates <= parts in flight at a hard kill + answers lost
+
+A part is in flight from `mark_sending` until its answer is recorded; up to `concurrency`
+(8) parts are, so a SIGKILL can leave 8 rows in "sending", each sent again on restart. A
+lost answer (the server performed the send, then the connection was cut or the read timed
+out) looks exactly like a message that never arrived, and is retried.
 
 The bot passed in must not retry on its own (no AIORateLimiter): retries live here, where
 they are recorded.
