@@ -100,9 +100,9 @@ class Store(EventQueries, DeliveryQueries):
         self.path = Path(path)
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # A connection belongs to one thread at a time (the bot gives each of its database
-        # threads its own Store, bot/storethreads.py); check_same_thread=False only lets
-        # the owner close it from elsewhere. Autocommit (isolation_level=None): a lone
+        # Use a Store from one thread at a time (the bot gives each of its worker threads a
+        # Store of its own); check_same_thread=False lets one be opened in one thread and
+        # used or closed in another. Autocommit (isolation_level=None): a lone
         # statement commits itself, and every multi-statement write opens its transaction
         # explicitly (BEGIN IMMEDIATE, see _savepoint), never implicitly behind the code's back.
         conn = sqlite3.connect(
