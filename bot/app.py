@@ -6,9 +6,10 @@ Telegram, a self-hosted Bot API server, or the project's test double on loopback
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -16,6 +17,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -24,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot import handlers
+from bot.storethreads import StoreThreads
 from summaries.store import Store
 
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -46,15 +49,56 @@ def build_application(
     """A ready-to-start Application with every command, button and the error handler."""
     base_url, base_file_url = bot_base_urls(api_url)
     builder: ApplicationBuilder = (
-        Application.builder().token(token).base_url(base_url).base_file_url(base_file_url)
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_file_url)
+        .concurrent_updates(ChatOrderedUpdates())
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    app = builder.post_init(_register_commands).build()
-    app.bot_data["store"] = store
+    app = builder.post_init(_register_commands).post_shutdown(_close_store_threads).build()
+    # Handlers reach the database only through worker threads with their own connections
+    # (bot/storethreads.py); `store` itself is never used on the event loop.
+    app.bot_data["db"] = StoreThreads(store.path)
     app.bot_data["settings"] = settings
     _add_handlers(app)
     return app
+
+
+class ChatOrderedUpdates(BaseUpdateProcessor):
+    """Updates of different chats are handled concurrently, those of one chat in order.
+
+    PTB handles one update at a time by default, so a command waiting for the database
+    (a write queued behind an ingest's lock) held up every other chat's answer. Fully
+    concurrent updates could answer one user's /subscribe and /unsubscribe out of order;
+    a lock per chat keeps each conversation sequential.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[int | None, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = chat.id if chat is not None else None
+        lock, users = self._chats.get(key, (asyncio.Lock(), 0))
+        self._chats[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._chats[key]
+            if users == 1:  # forget idle chats, or the table grows with every chat ever seen
+                del self._chats[key]
+            else:
+                self._chats[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        """Nothing to set up: the locks are made as chats appear."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
 
 
 def _add_handlers(app: Application) -> None:
@@ -79,6 +123,11 @@ def _add_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.plain_text))
     app.add_error_handler(handlers.on_error)
+
+
+async def _close_store_threads(app: Application) -> None:
+    """After the last handler: the worker threads' connections are closed."""
+    app.bot_data["db"].close()
 
 
 async def _register_commands(app: Application) -> None:

@@ -202,7 +202,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SHARE",
         help="answer this share of sends with an injected error (5xx, 429, dropped), e.g. 0.1",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed for --faults (repeatable runs)")
+    p.add_argument(
+        "--lost-answers",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="deliver this share of sends, then cut the connection before answering, e.g. 0.03",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for the faults (repeatable runs)")
     p.set_defaults(func=cmd_fake_telegram)
     return parser
 
@@ -560,11 +567,21 @@ def cmd_fake_telegram(args: argparse.Namespace) -> int:
     from bot import fakeapi
     from bot.fakelimits import Faults, Limits
 
-    if not 0.0 <= args.faults <= 1.0:
-        print("diplobot: --faults is a share between 0 and 1, e.g. 0.1", file=sys.stderr)
+    if not 0.0 <= args.faults <= 1.0 or not 0.0 <= args.lost_answers <= 1.0 - args.faults + 1e-9:
+        print(
+            "diplobot: --faults and --lost-answers are shares between 0 and 1 "
+            "(together at most 1), e.g. --faults 0.1 --lost-answers 0.03",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     share = args.faults / 3  # split evenly between 5xx, 429 and dropped connections
-    faults = Faults(server_error=share, too_many_requests=share, drop=share, seed=args.seed)
+    faults = Faults(
+        server_error=share,
+        too_many_requests=share,
+        drop=share,
+        lost_answer=args.lost_answers,
+        seed=args.seed,
+    )
     limits = Limits(enabled=args.limits)
     print(f"Bot API test double on http://127.0.0.1:{args.port} (Ctrl-C stops it)")
     try:

@@ -32,9 +32,14 @@ future field and any way of parsing it failing (TypeError, KeyError, ValueError,
 whatever comes next); guessing from the exception's type would not. Deliveries run in
 their own asyncio tasks, so concurrent sends never see each other's answers.
 
-The one duplicate no client can rule out remains: a message the server performed whose
-answer was lost (a connection cut after sending, a read timeout). It looks exactly like a
-message that never arrived, and is retried.
+Duplicates no client can rule out remain, and they are bounded (tests/test_crash.py):
+
+    duplicates <= parts in flight at a hard kill + answers lost
+
+A part is in flight from `mark_sending` until its answer is recorded; up to `concurrency`
+(8) parts are, so a SIGKILL can leave 8 rows in "sending", each sent again on restart. A
+lost answer (the server performed the send, then the connection was cut or the read timed
+out) looks exactly like a message that never arrived, and is retried.
 
 The bot passed in must not retry on its own (no AIORateLimiter): retries live here, where
 they are recorded.
@@ -58,6 +63,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest, RequestData
 
+from bot.storethreads import StoreThreads
 from summaries.store import Store
 from summaries.store_delivery import OutboxRow, parse_utc_iso, utc_iso
 
@@ -189,11 +195,13 @@ class Deliverer:
 
     `bot` must send through an `AnswerRecordingRequest` (build it with `delivery_bot`):
     without it an accepted message whose answer PTB cannot read would look like a failure.
+    Every store call runs in a worker thread (`StoreThreads`; a Store given is reached
+    through one of its own), so a write waiting for the lock never stalls the event loop.
     """
 
     def __init__(
         self,
-        store: Store,
+        store: Store | StoreThreads,
         bot: Bot,
         pacer: Pacer | None = None,
         *,
@@ -207,7 +215,7 @@ class Deliverer:
                 "the Deliverer needs a bot built by bot.delivery.delivery_bot(), whose "
                 "requests record the server's answer"
             )
-        self.store = store
+        self.db = store if isinstance(store, StoreThreads) else StoreThreads(store.path, 1)
         self.bot = bot
         self.pacer = pacer or Pacer()
         self.max_attempts = max_attempts
@@ -231,7 +239,7 @@ class Deliverer:
             if sent:
                 deadline = time.monotonic() + max_wait_s
                 continue
-            pending = self.store.next_delivery_time()
+            pending = await self.db.run(Store.next_delivery_time)
             if pending is None or time.monotonic() > deadline:
                 return
             await asyncio.sleep(min(0.5, self._seconds_until(pending)))
@@ -243,7 +251,7 @@ class Deliverer:
                 await self.deliver_due()
             except Exception:  # noqa: BLE001 - the sender must outlive any one bad row
                 log.exception("delivery round failed")
-            pending = self.store.next_delivery_time()
+            pending = await self.db.run(Store.next_delivery_time)
             wait = 30.0 if pending is None else min(30.0, self._seconds_until(pending))
             self._wake.clear()
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
@@ -255,7 +263,7 @@ class Deliverer:
 
     async def deliver_due(self) -> int:
         """One round: every due row (one per chat), `concurrency` at a time. Rows handled."""
-        rows = self.store.due_deliveries(utc_iso(self.now()), limit=2000)
+        rows = await self.db.run(Store.due_deliveries, utc_iso(self.now()), limit=2000)
         picked: list[OutboxRow] = []
         chats: set[int] = set()
         for row in rows:
@@ -281,7 +289,7 @@ class Deliverer:
         """Send the row's remaining parts in order; stop at the first failure."""
         for part in range(row.parts_sent, len(row.messages)):
             await self.pacer.acquire(row.chat_id)
-            self.store.mark_sending(row.id)
+            await self.db.run(Store.mark_sending, row.id)
             with recording_answer() as answer:
                 try:
                     sent = await self.bot.send_message(
@@ -292,13 +300,13 @@ class Deliverer:
                     )
                 except Exception as exc:  # noqa: BLE001 - sorted below: sent, retried or dead
                     if not answer.accepted:
-                        self._failed(row, exc)
+                        await self._failed(row, exc)
                         return
                     message_id = self._accepted_unreadable(row, answer, exc)
                 else:
                     message_id = sent.message_id
             done = part == len(row.messages) - 1
-            self.store.mark_part_sent(row.id, message_id, done)
+            await self.db.run(Store.mark_part_sent, row.id, message_id, done)
             self.sent_messages += 1
 
     def _accepted_unreadable(self, row: OutboxRow, answer: Answer, exc: Exception) -> int | None:
@@ -321,28 +329,30 @@ class Deliverer:
         )
         return answer.message_id()
 
-    def _failed(self, row: OutboxRow, exc: Exception) -> None:
+    async def _failed(self, row: OutboxRow, exc: Exception) -> None:
         """The server did not accept the part: retry what may get through, record the rest."""
         chat_id = row.chat_id
         if isinstance(exc, ChatMigrated):
             log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
-            self.store.migrate_chat(chat_id, exc.new_chat_id)
-            self.store.mark_retry(row.id, "chat migrated", utc_iso(self.now()), counted=False)
+            await self.db.run(Store.migrate_chat, chat_id, exc.new_chat_id)
+            now = utc_iso(self.now())
+            await self.db.run(Store.mark_retry, row.id, "chat migrated", now, counted=False)
         elif isinstance(exc, RetryAfter):
             wait = _seconds(exc.retry_after)
             self.pacer.pause(wait)
-            self._retry(row, f"flood control: retry after {wait:g} s", wait, counted=False)
+            await self._retry(row, f"flood control: retry after {wait:g} s", wait, counted=False)
         elif isinstance(exc, Forbidden):
-            dropped = self.store.deactivate_chat(chat_id, f"chat unavailable: {exc.message}")
+            reason = f"chat unavailable: {exc.message}"
+            dropped = await self.db.run(Store.deactivate_chat, chat_id, reason)
             log.info("chat %s paused (%s); %d deliveries dropped", chat_id, exc, dropped)
         elif isinstance(exc, BadRequest):
-            self.store.mark_dead(row.id, f"refused by Telegram: {exc.message}")
+            await self.db.run(Store.mark_dead, row.id, f"refused by Telegram: {exc.message}")
             log.warning("delivery %s to %s refused: %s", row.item, chat_id, exc)
         elif isinstance(exc, NetworkError):  # 5xx, timeouts, no answer at all
-            self._backoff(row, f"network: {self._reason(exc)}")
+            await self._backoff(row, f"network: {self._reason(exc)}")
         else:
             reason = self._reason(exc)
-            self.store.mark_dead(row.id, f"not retried, unexpected error: {reason}")
+            await self.db.run(Store.mark_dead, row.id, f"not retried, unexpected error: {reason}")
             log.error("delivery %s to %s dead-lettered: %s", row.item, chat_id, reason)
 
     def _reason(self, exc: Exception) -> str:
@@ -350,21 +360,22 @@ class Deliverer:
         text = " ".join(f"{type(exc).__name__}: {exc}".split())
         return text.replace(self.bot.token, "<token>") if self.bot.token else text
 
-    def _backoff(self, row: OutboxRow, error: str) -> None:
-        attempts = self._attempts(row.id)
+    async def _backoff(self, row: OutboxRow, error: str) -> None:
+        attempts = await self._attempts(row.id)
         if attempts >= self.max_attempts:
-            self.store.mark_dead(row.id, f"gave up after {attempts} attempts: {error}")
+            reason = f"gave up after {attempts} attempts: {error}"
+            await self.db.run(Store.mark_dead, row.id, reason)
             log.warning("delivery %s to %s dead-lettered: %s", row.item, row.chat_id, error)
             return
         wait = min(MAX_BACKOFF_S, self.backoff_base_s * 2.0 ** (attempts - 1))
-        self._retry(row, error, wait, counted=True)
+        await self._retry(row, error, wait, counted=True)
 
-    def _retry(self, row: OutboxRow, error: str, seconds: float, *, counted: bool) -> None:
+    async def _retry(self, row: OutboxRow, error: str, seconds: float, *, counted: bool) -> None:
         at = utc_iso(self.now() + timedelta(seconds=seconds))
-        self.store.mark_retry(row.id, error, at, counted=counted)
+        await self.db.run(Store.mark_retry, row.id, error, at, counted=counted)
 
-    def _attempts(self, row_id: int) -> int:
-        found = self.store.delivery_attempts(row_id)
+    async def _attempts(self, row_id: int) -> int:
+        found = await self.db.run(Store.delivery_attempts, row_id)
         return self.max_attempts if found is None else found
 
     def _seconds_until(self, iso: str) -> float:

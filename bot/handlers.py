@@ -6,6 +6,8 @@ with news; a typo: close suggestions; two names: the events between them); /late
 the newest events anywhere and /trend NAME draws a country's events per week;
 /subscribe, /unsubscribe and /subscriptions manage a chat's countries.
 Handlers never build SQL or HTML themselves, and a bad input always gets an answer.
+Every store call goes through `StoreThreads` (bot/storethreads.py), never on the event
+loop: a query waiting for SQLite would stall every other chat.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot import schedule as jobs
+from bot.storethreads import StoreThreads
 from summaries import countries, schedule
 from summaries import digest as digests
 from summaries.countries import Country
-from summaries.store import Store
+from summaries.store import Store, StoredArticle
+from summaries.store_delivery import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +52,9 @@ EVENTS_PER_PAGE = 5
 BRIEF_WORDS = 45
 
 
-def _store(context: ContextTypes.DEFAULT_TYPE) -> Store:
-    return context.application.bot_data["store"]
+def _db(context: ContextTypes.DEFAULT_TYPE) -> StoreThreads:
+    """The store's worker threads (bot.app.build_application puts them in bot_data)."""
+    return context.application.bot_data["db"]
 
 
 def _setting(context: ContextTypes.DEFAULT_TYPE, key: str) -> object:
@@ -125,15 +130,19 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     except ValueError:
         await _reply(update, "That button is out of date; try /country again.")
         return
-    store = _store(context)
-    cluster = store.event_cluster(cluster_id)
-    if cluster is None:
+    item = await _db(context).run(_event_sources, cluster_id, _first_side(press))
+    if item is None:
         await _reply(update, "That event is no longer stored.")
         return
-    item = digests.digest_item(
-        store, cluster, 0.0, summary_words=BRIEF_WORDS, first=_first_side(press)
-    )
     await _reply(update, render.sources_message(item), disable_web_page_preview=True)
+
+
+def _event_sources(store: Store, cluster_id: int, first: str | None) -> digests.DigestItem | None:
+    """The event with all its reports, for its Sources message; None if it is gone."""
+    cluster = store.event_cluster(cluster_id)
+    if cluster is None:
+        return None
+    return digests.digest_item(store, cluster, 0.0, summary_words=BRIEF_WORDS, first=first)
 
 
 def _button_number(text: str) -> int:
@@ -175,7 +184,7 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await _resolve_or_suggest(update, query)
     if not found:
         return
-    series = digests.weekly_trend(_store(context), found.code)
+    series = await _db(context).run(digests.weekly_trend, found.code)
     png = await asyncio.to_thread(chart.trend_png, series)  # drawing takes ~0.2 s of CPU
     # Named, so it is uploaded as image/png rather than application/octet-stream.
     await update.effective_message.reply_photo(
@@ -185,7 +194,7 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     since = (date.today() - timedelta(days=7)).isoformat()
-    rows = _store(context).country_counts(since)
+    rows = await _db(context).run(Store.country_counts, since)
     counts = [(countries.country(code), n) for code, n, _ in rows]
     counts = [(c, n) for c, n in counts if n]
     keyboard = render.countries_keyboard([c for c, _ in counts[:24]]) if counts else None
@@ -207,12 +216,16 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await _resolve_or_suggest(update, name)
     if not found:
         return
-    store = _store(context)
     chat_id = update.effective_chat.id
-    changed = store.subscribe(chat_id, found.code, cadence.as_text())
-    timezone = store.chat_settings(chat_id)["timezone"]
+    changed, timezone = await _db(context).run(_subscribe, chat_id, found.code, cadence.as_text())
     when = jobs.next_delivery(cadence.as_text(), timezone)
     await _reply(update, render.subscribed(found, cadence.describe(), when, changed, timezone))
+
+
+def _subscribe(store: Store, chat_id: int, code: str, cadence: str) -> tuple[bool, str]:
+    """Subscribe; whether anything changed, and the chat's time zone for the answer."""
+    changed = store.subscribe(chat_id, code, cadence)
+    return changed, store.chat_settings(chat_id)["timezone"]
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,24 +234,22 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not query:
         await _reply(update, "Usage: /unsubscribe NAME, e.g. /unsubscribe Iran (or all)")
         return
-    store = _store(context)
+    db = _db(context)
     if query.casefold() == "all":
-        gone = store.unsubscribe(update.effective_chat.id, None)
+        gone = await db.run(Store.unsubscribe, update.effective_chat.id, None)
         await _reply(update, f"Unsubscribed from {gone} {'country' if gone == 1 else 'countries'}.")
         return
     found = await _resolve_or_suggest(update, query)
     if not found:
         return
-    gone = store.unsubscribe(update.effective_chat.id, found.code)
+    gone = await db.run(Store.unsubscribe, update.effective_chat.id, found.code)
     reply = "Unsubscribed from <b>{}</b>." if gone else "You were not subscribed to <b>{}</b>."
     await _reply(update, reply.format(render.esc(found.name)))
 
 
 async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Each subscription with its cadence and next delivery in the chat's time zone."""
-    store = _store(context)
-    rows = store.subscription_rows(update.effective_chat.id)
-    timezone = store.chat_settings(update.effective_chat.id)["timezone"]
+    rows, timezone = await _db(context).run(_chat_subscriptions, update.effective_chat.id)
     listed = [
         (
             countries.country(r.code),
@@ -250,13 +261,17 @@ async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _reply(update, render.subscriptions_list(listed, timezone))
 
 
+def _chat_subscriptions(store: Store, chat_id: int) -> tuple[list[Subscription], str]:
+    return store.subscription_rows(chat_id), store.chat_settings(chat_id)["timezone"]
+
+
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/timezone Europe/Paris (or UTC+3); a shared location sets it too."""
     text = " ".join(context.args or []).strip()
-    store = _store(context)
+    db = _db(context)
     chat_id = update.effective_chat.id
     if not text:
-        current = store.chat_settings(chat_id)["timezone"]
+        current = (await db.run(Store.chat_settings, chat_id))["timezone"]
         await _reply(update, render.timezone_usage(current))
         return
     try:
@@ -264,19 +279,19 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError as exc:
         await _reply(update, render.esc(str(exc)))
         return
-    await _set_timezone(update, store, chat_id, zone)
+    await _set_timezone(update, db, chat_id, zone)
 
 
 async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A shared location: its time zone (nearest known city) becomes the chat's."""
     place = update.effective_message.location
     zone = schedule.timezone_from_location(place.latitude, place.longitude)
-    await _set_timezone(update, _store(context), update.effective_chat.id, zone)
+    await _set_timezone(update, _db(context), update.effective_chat.id, zone)
 
 
-async def _set_timezone(update: Update, store: Store, chat_id: int, zone: object) -> None:
+async def _set_timezone(update: Update, db: StoreThreads, chat_id: int, zone: object) -> None:
     name = schedule.timezone_name(zone)
-    store.set_chat(chat_id, timezone=name)
+    await db.run(Store.set_chat, chat_id, timezone=name)
     await _reply(update, f"Time zone set to <b>{render.esc(name)}</b>. Digests follow it.")
 
 
@@ -286,7 +301,7 @@ async def nothing_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if choice not in ("on", "off"):
         await _reply(update, "Usage: /nothingnew on (or off): a note when a digest is empty.")
         return
-    _store(context).set_chat(update.effective_chat.id, nothing_new=choice == "on")
+    await _db(context).run(Store.set_chat, update.effective_chat.id, nothing_new=choice == "on")
     note = "will get" if choice == "on" else "will not get"
     await _reply(update, f"You {note} a note when a scheduled digest has nothing new.")
 
@@ -298,8 +313,7 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or user.id not in admins:
         await _reply(update, "That command is for the bot's administrators.")
         return
-    store = _store(context)
-    await _reply(update, render.stats(store_stats(store)))
+    await _reply(update, render.stats(await _db(context).run(store_stats)))
 
 
 def store_stats(store: Store) -> dict[str, object]:
@@ -323,7 +337,7 @@ async def chat_seen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     is active again, and its subscriptions resume."""
     chat = update.effective_chat
     wrote = chat is not None and update.effective_message is not None
-    if wrote and _store(context).reactivate_chat(chat.id):
+    if wrote and await _db(context).run(Store.reactivate_chat, chat.id):
         log.info("chat %s active again", chat.id)
 
 
@@ -331,7 +345,7 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """A group became a supergroup: its subscriptions and queue follow the new id."""
     message = update.effective_message
     if message and message.migrate_to_chat_id:
-        _store(context).migrate_chat(message.chat_id, message.migrate_to_chat_id)
+        await _db(context).run(Store.migrate_chat, message.chat_id, message.migrate_to_chat_id)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -382,10 +396,9 @@ async def _send_events(
     update: Update, context: ContextTypes.DEFAULT_TYPE, code: str, partner: str | None, offset: int
 ) -> None:
     """A page of a country's (or a pair's) events, newest first, with its buttons."""
-    store = _store(context)
-    digest = digests.build_digest(
-        store, code, partner=partner, limit=EVENTS_PER_PAGE, offset=offset, order="newest",
-        summary_words=BRIEF_WORDS,
+    digest = await _db(context).run(
+        digests.build_digest, code, partner=partner, limit=EVENTS_PER_PAGE, offset=offset,
+        order="newest", summary_words=BRIEF_WORDS,
     )  # fmt: skip
     if not digest.items:
         await _send_no_events(update, context, code, partner, offset)
@@ -401,19 +414,26 @@ async def _send_no_events(
     if offset:
         await _reply(update, "No more events.")
         return
-    store = _store(context)
     name = digests.side_name(code) + (f" and {digests.side_name(partner)}" if partner else "")
-    nearest = digests.nearest_event_days(store, partner or code, date.today())
+    limit = int(_setting(context, "articles_per_reply"))
+    nearest, articles = await _db(context).run(_nearest_news, code, partner, limit)
     await _reply(update, render.no_events(name, nearest))
-    articles = store.articles_about(code, limit=int(_setting(context, "articles_per_reply")))
     if articles and not partner:
         for message in render.country_reply(countries.country(code), articles):
             await _reply(update, message)
 
 
+def _nearest_news(
+    store: Store, code: str, partner: str | None, limit: int
+) -> tuple[list[str], list[StoredArticle]]:
+    """For a page with no events: the nearest days that have some, and the newest articles."""
+    nearest = digests.nearest_event_days(store, partner or code, date.today())
+    return nearest, store.articles_about(code, limit=limit)
+
+
 async def _send_latest(update: Update, context: ContextTypes.DEFAULT_TYPE, offset: int) -> None:
-    items, more = digests.latest(
-        _store(context), EVENTS_PER_PAGE, offset=offset, summary_words=BRIEF_WORDS
+    items, more = await _db(context).run(
+        digests.latest, EVENTS_PER_PAGE, offset=offset, summary_words=BRIEF_WORDS
     )
     if not items:
         await _reply(update, "No events yet." if not offset else "No more events.")
@@ -430,9 +450,8 @@ async def _send_page(update: Update, title: str, items: list, more: str | None) 
 
 
 async def _offer_countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    with_news = [
-        countries.country(code) for code, primary, _ in _store(context).country_counts() if primary
-    ]
+    counts = await _db(context).run(Store.country_counts)
+    with_news = [countries.country(code) for code, primary, _ in counts if primary]
     text = "Usage: /country NAME, e.g. /country Iran"
     if not with_news:
         await _reply(update, f"{text}\nNo articles have been ingested yet.")

@@ -30,6 +30,7 @@ from bot import schedule as jobs
 from bot import webhook as receiver
 from bot.app import TELEGRAM_API_URL, bot_base_urls, build_application, protect_token_in_logs
 from bot.delivery import Deliverer, Pacer, delivery_bot
+from bot.storethreads import StoreThreads
 from summaries.store import Store
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -135,6 +136,8 @@ class Runtime:
 
     The JobQueue (APScheduler 3) was chosen over a separate scheduler because it starts and
     stops with the Application in both polling and webhook mode and runs on its event loop.
+    Its jobs therefore reach the store only through the Application's worker threads
+    (`StoreThreads`), like the handlers: a job waiting for SQLite must not stall the chats.
     """
 
     def __init__(self, store: Store, settings: dict[str, Any], token: str, api_url: str) -> None:
@@ -146,8 +149,10 @@ class Runtime:
         self.deliverer: Deliverer | None = None
         self.task: asyncio.Task[None] | None = None
         self.bot: Bot | None = None
+        self.db: StoreThreads | None = None
 
     def install(self, app: Application) -> None:
+        self.db = app.bot_data["db"]
         plan = self.settings["schedule"]
         queue = app.job_queue
         if queue is None:  # the job-queue extra is a dependency; this is a packaging error
@@ -170,19 +175,25 @@ class Runtime:
         self.bot = delivery_bot(self.token, base_url, base_file_url)
         await self.bot.initialize()
         config = self.settings["delivery"]
+        db = self._threads()
         self.deliverer = Deliverer(
-            self.store,
+            db,
             self.bot,
             Pacer(per_second=float(config["messages_per_second"])),
             max_attempts=int(config["max_attempts"]),
         )
-        jobs.queue_new_events(self.store)  # the first run only sets the watermark
+        await db.run(jobs.queue_new_events)  # the first run only sets the watermark
         self.task = asyncio.create_task(self.deliverer.run(self.stop))
-        log.info("delivery started; outbox %s", self.store.outbox_counts())
+        log.info("delivery started; outbox %s", await db.run(Store.outbox_counts))
+
+    def _threads(self) -> StoreThreads:
+        if self.db is None:
+            raise RuntimeError("Runtime.install(app) must run before the jobs start")
+        return self.db
 
     async def _digests(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         grace = timedelta(hours=float(self.settings["schedule"]["grace_hours"]))
-        report = jobs.queue_due_digests(self.store, grace=grace)
+        report = await self._threads().run(jobs.queue_due_digests, grace=grace)
         if report.rows or report.built:
             log.info(
                 "digests: %d queued, %d built, %d empty", report.rows, report.built, report.empty
@@ -190,7 +201,7 @@ class Runtime:
             self._wake()
 
     async def _poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self.store.feeds():
+        if not await self._threads().run(Store.feeds):
             return
         reports = await asyncio.to_thread(self._poll_sources)
         for report in reports:
@@ -202,10 +213,10 @@ class Runtime:
                     report.failed,
                     report.note,
                 )
-        self._queue_instant()
+        await self._queue_instant()
 
-    def _queue_instant(self) -> None:
-        queued = jobs.queue_new_events(self.store)
+    async def _queue_instant(self) -> None:
+        queued = await self._threads().run(jobs.queue_new_events)
         if queued.rows:
             log.info("instant: %d deliveries queued", queued.rows)
             self._wake()
@@ -241,7 +252,8 @@ class Runtime:
                 log.warning("delivery did not stop within 15 s; unsent rows stay queued")
         if self.bot is not None:
             await self.bot.shutdown()
-        log.info("stopped; outbox %s", self.store.outbox_counts())
+        if self.db is not None:
+            log.info("stopped; outbox %s", await self.db.run(Store.outbox_counts))
 
 
 def _listen_problem(webhook: Webhook, exc: OSError) -> str:

@@ -4,6 +4,13 @@ Everything that touches SQL lives here, so handlers and the CLI speak in intents
 (`add_article`, `articles_about`, `subscribe`) and never build queries themselves.
 The store must never lose or half-write an article: each article is written in one
 transaction, and a second ingest of the same text is recognised by its content hash.
+
+Several processes share one database (`diplobot run` and a `diplobot ingest` beside it), so
+every write transaction starts with BEGIN IMMEDIATE: it waits for the write lock (up to
+BUSY_TIMEOUT_S) before it reads anything. A deferred transaction that reads and then writes
+cannot wait: when another process committed in between, SQLite refuses the upgrade at once
+with "database is locked", whatever the busy timeout. Callers keep transactions short (the
+pipeline analyses articles before it opens one), since the lock is the whole database's.
 """
 
 from __future__ import annotations
@@ -25,6 +32,10 @@ from summaries.store_delivery import DELIVERY_SCHEMA, DeliveryQueries
 from summaries.store_events import EventQueries
 
 SCHEMA_VERSION = 6
+# How long a connection waits for another's write lock before "database is locked". Write
+# transactions last milliseconds (bench/concurrency.py), so reaching this means a writer is
+# stuck, and failing loudly beats waiting forever.
+BUSY_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -89,12 +100,13 @@ class Store(EventQueries, DeliveryQueries):
         self.path = Path(path)
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        # The bot reads from the event loop while the CLI may write from a worker thread:
-        # one connection shared across threads, serialised by SQLite itself. Autocommit
-        # (isolation_level=None): a lone statement commits itself, and every multi-statement
-        # write opens its transaction explicitly, never implicitly behind the code's back.
+        # Use a Store from one thread at a time (the bot gives each of its worker threads a
+        # Store of its own); check_same_thread=False lets one be opened in one thread and
+        # used or closed in another. Autocommit (isolation_level=None): a lone
+        # statement commits itself, and every multi-statement write opens its transaction
+        # explicitly (BEGIN IMMEDIATE, see _savepoint), never implicitly behind the code's back.
         conn = sqlite3.connect(
-            str(self.path), check_same_thread=False, timeout=30, isolation_level=None
+            str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA foreign_keys = ON")
@@ -126,16 +138,20 @@ class Store(EventQueries, DeliveryQueries):
         return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
-        """Bring an older (or new, empty) database up to SCHEMA_VERSION in one transaction."""
-        if "meta" not in self.db.table_names():
-            self.db["meta"].create({"key": str, "value": str}, pk="key")
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path} has schema version {version}, newer than this diplobot "
-                f"({SCHEMA_VERSION}); upgrade diplobot to use it"
-            )
-        with self.db.atomic():
+        """Bring an older (or new, empty) database up to SCHEMA_VERSION in one transaction.
+
+        A current database is only read: every connection the bot opens passes here, and a
+        write per open would queue behind a running ingest for its lock.
+        """
+        if self._stored_version() == SCHEMA_VERSION:
+            return
+        with self._savepoint():
+            # Read again under the write lock: another process may have migrated meanwhile.
+            if "meta" not in self.db.table_names():
+                self.db["meta"].create({"key": str, "value": str}, pk="key")
+            version = self._stored_version()
+            if version == SCHEMA_VERSION:
+                return
             if version < 1:
                 self._create_v1()
             if version < 2:
@@ -153,6 +169,16 @@ class Store(EventQueries, DeliveryQueries):
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
             )
+
+    def _stored_version(self) -> int:
+        """The file's schema version (0 for a new file); refuses one newer than this code."""
+        version = self.schema_version if "meta" in self.db.table_names() else 0
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path} has schema version {version}, newer than this diplobot "
+                f"({SCHEMA_VERSION}); upgrade diplobot to use it"
+            )
+        return version
 
     def _create_v1(self) -> None:
         self.db["articles"].create(
@@ -340,13 +366,26 @@ class Store(EventQueries, DeliveryQueries):
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
-        """A transaction, or a savepoint inside an open one, with constant statement text.
+        """A write transaction (BEGIN IMMEDIATE), or a savepoint inside an open one.
 
-        sqlite-utils' atomic() names each savepoint randomly, so SQLite prepares the
-        statement again every time; in bulk ingest that was a measurable share of the cost.
-        Savepoints of one name nest: RELEASE and ROLLBACK TO act on the innermost.
+        IMMEDIATE takes the write lock first, waiting up to the busy timeout, so nothing
+        read inside can go stale and the commit cannot be refused (see the module
+        docstring); sqlite-utils' atomic() and a bare SAVEPOINT begin DEFERRED. Statement
+        texts are constant: atomic() names each savepoint randomly, so SQLite prepared it
+        again every time, a measurable share of bulk ingest. Savepoints of one name nest:
+        RELEASE and ROLLBACK TO act on the innermost.
         """
         conn = self.db.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return
         conn.execute("SAVEPOINT article")
         try:
             yield
@@ -356,6 +395,10 @@ class Store(EventQueries, DeliveryQueries):
                 conn.execute("RELEASE article")
             raise
         conn.execute("RELEASE article")
+
+    def known_article(self, content_hash: str) -> int | None:
+        """The stored article with this content hash, if any: a read, so no write lock."""
+        return self._article_id(content_hash)
 
     def _article_id(self, content_hash: str) -> int | None:
         row = self.db.conn.execute(
@@ -402,7 +445,7 @@ class Store(EventQueries, DeliveryQueries):
         if self._unindexed_after is not None:
             yield
             return
-        with self.db.atomic():
+        with self._savepoint():
             self._unindexed_after = self._max_article_id()
             try:
                 yield
@@ -510,7 +553,7 @@ class Store(EventQueries, DeliveryQueries):
         `interval_s` is how often `diplobot run` polls it (None: the configured default);
         adding a known source again with an interval updates it.
         """
-        with self.db.atomic():
+        with self._savepoint():
             row = self.db.execute(
                 "SELECT id FROM sources WHERE location = ?", [location]
             ).fetchone()
@@ -528,7 +571,7 @@ class Store(EventQueries, DeliveryQueries):
         return int(cur.lastrowid), True
 
     def remove_feed(self, source_id: int) -> bool:
-        with self.db.atomic():
+        with self._savepoint():
             cur = self.db.execute("DELETE FROM sources WHERE id = ?", [source_id])
         return cur.rowcount == 1
 
@@ -541,7 +584,7 @@ class Store(EventQueries, DeliveryQueries):
 
         `state` may carry etag, last_modified and next_attempt.
         """
-        with self.db.atomic():
+        with self._savepoint():
             if error is None:
                 self.db["sources"].update(
                     source_id, {"last_success": _now(), "failures": 0, **state}

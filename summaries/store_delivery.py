@@ -9,7 +9,8 @@ before it is sent:
   pending -> sending -> sent (or dead, with its reason); `parts_sent` counts the messages of a
   multi-part payload already delivered, so a restart resumes at the next part, in order.
   A row found in "sending" after a crash may or may not have reached Telegram: it is sent
-  again (the only way a duplicate can happen, and at most one message per such row).
+  again (a possible duplicate, at most one message per such row; the other kind is a lost
+  answer, see bot/delivery.py).
 
 `Store` inherits these queries; the SQL stays next to the schema (store.py creates it).
 """
@@ -114,7 +115,16 @@ class DeliveryQueries:
 
     def reactivate_chat(self, chat_id: int) -> bool:
         """A user of an inactive chat wrote again: resume its subscriptions. True if it was
-        inactive (so the caller can say so)."""
+        inactive (so the caller can say so).
+
+        Runs before every update the bot handles, so it reads first: a write, even one that
+        changes no row, would wait for the write lock of an ingest running beside the bot.
+        """
+        paused = self.db.conn.execute(
+            "SELECT 1 FROM chats WHERE chat_id = ? AND active = 0", [chat_id]
+        ).fetchone()
+        if paused is None:
+            return False
         cur = self.db.conn.execute(
             "UPDATE chats SET active = 1, updated_at = ? WHERE chat_id = ? AND active = 0",
             [now_iso(), chat_id],

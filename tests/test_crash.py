@@ -1,10 +1,15 @@
 """A real `diplobot run` killed with SIGKILL mid-broadcast, then restarted.
 
 The Bot API double runs in this process, enforcing Telegram's flood limits; the bot is a
-subprocess with its own event loop and database connection, exactly as deployed. After the
-restart every subscriber must have the digest; the only duplicates allowed are messages
-that were in flight at the kill (rows left in "sending": sent to Telegram, not yet
-recorded), and the test counts them.
+subprocess with its own event loop and database connection, exactly as deployed. The double
+answers half the sends late (so the kill lands with sends in flight: the Deliverer sends 8
+at a time) and loses a few answers after delivering the message. After the restart every
+subscriber must have the digest, and duplicates are bounded by what no sender can know:
+
+    duplicates <= rows in flight at the kill + answers lost
+
+A row in "sending" at the kill may have reached Telegram and is sent again; a lost answer
+looks like a failed send and is retried. The test counts both and checks the bound.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from summaries.store import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SUBSCRIBERS = 500
+# Half the sends answered 0.5 s late, so about 8 are in flight at any moment; 3% of answers
+# lost after the message was delivered (the figures the issue measured with).
+FAULTS = {"slow": 0.5, "slow_delay_s": 0.5, "lost_answer": 0.03, "seed": 13}
 
 
 def prepare(db: Path, chats: list[int]) -> None:
@@ -64,13 +72,16 @@ def statuses(db: Path) -> Counter[str]:
         return Counter(dict(conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")))
 
 
-async def test_crash_mid_broadcast_then_restart_delivers_to_everyone(tmp_path: Path):
+async def test_fault_crash_with_sends_in_flight_and_lost_answers_bounds_duplicates(
+    tmp_path: Path,
+):
     db, config = tmp_path / "crash.db", tmp_path / "config.toml"
     config.write_text("[schedule]\ndigest_check_s = 1\npoll_check_s = 3600\n")
     chats = list(range(10_000, 10_000 + SUBSCRIBERS))
     prepare(db, chats)
     async with FakeTelegram() as tg:
         tg.set_limits(enabled=True)  # 30 messages a second, 1 a second per chat
+        tg.set_faults(**FAULTS)
         for chat in chats:
             tg.register_chat(chat)
         delivered = lambda: sum(1 for m in tg.sent() if m.chat_id >= 10_000)  # noqa: E731
@@ -82,6 +93,7 @@ async def test_crash_mid_broadcast_then_restart_delivers_to_everyone(tmp_path: P
         at_kill = statuses(db)
         in_flight = at_kill["sending"]
         assert 150 <= delivered() < SUBSCRIBERS, "the kill must land mid-broadcast"
+        assert in_flight > 0, f"the kill must land with sends in flight: {at_kill}"
 
         second = await start_bot(db, config, tg.api_url)
         finished = await wait_for(lambda: statuses(db)["sent"] == SUBSCRIBERS, timeout=90)
@@ -93,6 +105,10 @@ async def test_crash_mid_broadcast_then_restart_delivers_to_everyone(tmp_path: P
         per_chat = Counter(m.chat_id for m in tg.sent() if m.chat_id >= 10_000)
         assert set(per_chat) == set(chats)
         duplicates = sum(n - 1 for n in per_chat.values())
-        print(f"\ncrash test: killed with {in_flight} in flight, {duplicates} duplicate(s)")
-        assert duplicates <= in_flight
+        lost = tg.stats()["faults"]["lost_answer"]
+        print(
+            f"\ncrash test: killed with {in_flight} in flight, {lost} answer(s) lost, "
+            f"{duplicates} duplicate(s)"
+        )
+        assert duplicates <= in_flight + lost
         assert DEFAULT_TOKEN not in stderr

@@ -164,3 +164,21 @@ async def test_fault_an_error_nobody_understood_is_dead_lettered_at_once(store, 
 async def test_the_deliverer_refuses_a_bot_that_cannot_tell_an_accepted_message(store):
     with pytest.raises(TypeError, match="delivery_bot"):
         Deliverer(store, Bot("1:x"))
+
+
+async def test_fault_each_lost_answer_costs_exactly_one_duplicate(store, fake_telegram):
+    """A lost answer (delivered, then the connection cut) looks like a failed send, so
+    it is retried: the one duplicate a running sender cannot avoid, and the only one."""
+    tg = fake_telegram
+    chats = list(range(3000, 3040))
+    queue(store, tg, chats)
+    tg.set_faults(lost_answer=0.1, seed=7)
+    async with delivery_bot(tg.token, tg.base_url) as bot:
+        await Deliverer(store, bot, quick_pacer(), backoff_base_s=0.01).run_until_idle(5)
+    lost = tg.stats()["faults"]["lost_answer"]
+    assert lost >= 5  # about a tenth of ~130 sends
+    duplicates = sum(len(tg.delivered_texts(chat)) - len(PLAIN) for chat in chats)
+    assert duplicates == lost
+    for chat in chats:  # in order, each part present, a repeat only right after itself
+        assert list(dict.fromkeys(tg.delivered_texts(chat))) == PLAIN
+    assert store.outbox_counts()["sent"] == len(chats)

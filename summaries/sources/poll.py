@@ -140,12 +140,11 @@ def _poll_feed(
         report.note = "not modified"
     report.duplicate += result.known
     for item in result.items:
-        with store.batch():
-            try:
-                status, _ = ingest_item(store, item, sentences=sentences)
-            except SkipFile:
-                report.skipped += 1
-                continue
+        try:  # analysed first, then written in a transaction of its own
+            status, _ = ingest_item(store, item, sentences=sentences)
+        except SkipFile:
+            report.skipped += 1
+            continue
         _count(report, [status])
     report.failed += len(result.errors)
     if result.errors:
@@ -163,11 +162,8 @@ def _poll_folder(
     folder = Path(source["location"]).expanduser()
     if not folder.is_dir():
         raise OSError(f"folder {folder} does not exist")
-    # Small batches: `diplobot run` ingests beside a bot writing to the same file, and a
-    # batch holds SQLite's write lock for as long as it takes to summarise its articles.
-    outcome = ingest_files(
-        store, article_files([folder]), max_bytes=max_bytes, sentences=sentences, batch_size=10
-    )
+    # ingest_files analyses before it takes the write lock the bot's handlers share.
+    outcome = ingest_files(store, article_files([folder]), max_bytes=max_bytes, sentences=sentences)
     _count(report, [o.status for o in outcome.outcomes])
     skipped = [f"{Path(o.path).name}: {o.reason}" for o in outcome.skipped]
     if skipped:  # say why, so a link out of the folder or a FIFO is not a silent loss
