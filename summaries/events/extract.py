@@ -28,7 +28,7 @@ from summaries.events.model import (
     same_person,
     straighten_quotes,
 )
-from summaries.events.tables import DIRECTED, tables, words_of
+from summaries.events.tables import tables, words_of
 from summaries.events.when import event_date
 from summaries.tokenize import split_sentences
 
@@ -41,6 +41,8 @@ _HEADS = frozenset(
     {"leader", "President", "Prime Minister", "King", "Queen", "Emir", "Supreme Leader",
      "Chancellor", "Sultan", "Crown Prince"}
 )  # fmt: skip
+# Acts that are statements: dated by the words that frame them, not by what they speak of.
+_STATEMENTS = frozenset({"criticism", "praise", "appeal", "threat", "accusation", "message"})
 _CONDOLENCE = re.compile(r"condolen|sympath|thoughts\s+and", re.IGNORECASE)
 _EXPEL = re.compile(r"expel|expul|withdr|recall|ties|relations", re.IGNORECASE)
 # Types that one statement's more specific act absorbs (same sentence, same sides).
@@ -237,7 +239,7 @@ def _finish(draft: Draft, story: Story) -> Event:
         cameo = t.ceasefire_cameo
     if draft.type == "sanctions" and _EXPEL.search(draft.trigger):
         cameo = "161"
-    spoken = t.by_name[draft.type].mode == DIRECTED
+    spoken = draft.type in _STATEMENTS
     when, how = event_date(
         draft.clause, draft.trigger_at - draft.clause_at, story.published, spoken=spoken
     )
@@ -245,7 +247,10 @@ def _finish(draft: Draft, story: Story) -> Event:
     while how == "published" and earlier is not None:
         # "The two sides also signed ...": the day of the meeting it continues.
         when, how = event_date(
-            earlier.clause, earlier.trigger_at - earlier.clause_at, story.published
+            earlier.clause,
+            earlier.trigger_at - earlier.clause_at,
+            story.published,
+            spoken=earlier.type in _STATEMENTS,
         )
         earlier = earlier.follows
     return Event(
