@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from summaries import countries
+from summaries import sides
 from summaries.store import Store
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
@@ -39,8 +39,10 @@ def add_parsers(sub: Any, open_store: Callable[[argparse.Namespace], Store]) -> 
         "countries), most important first. Without --period or --since it covers the "
         "latest events whatever their age.",
     )
-    p.add_argument("--country", required=True, help="country name or ISO code, e.g. Iran")
-    p.add_argument("--with", dest="partner", help="only events with this second country")
+    p.add_argument(
+        "--country", required=True, help="country or organisation name or code, e.g. Iran, NATO"
+    )
+    p.add_argument("--with", dest="partner", help="only events with this second side")
     p.add_argument("--period", choices=["day", "week"], help="today only, or the last 7 days")
     p.add_argument("--since", help="events on or after this day (YYYY-MM-DD)")
     p.add_argument("--limit", type=int, default=20, help="at most this many events (20)")
@@ -115,11 +117,12 @@ def cmd_digest(args: argparse.Namespace, open_store: Callable[[argparse.Namespac
 
 
 def _country_code(query: str) -> str | None:
-    """The ISO code for a name or code; None (after saying why) when unknown."""
-    found = countries.resolve(query)
+    """The side code for a country's or an organisation's name or code ("Iran", "NATO");
+    None (after saying why) when unknown."""
+    found = sides.resolve(query)
     if found is not None:
         return found.code
-    hints = ", ".join(c.name for c in countries.suggest(query))
+    hints = ", ".join(c.name for c in sides.suggest(query))
     hint = f" Did you mean: {hints}?" if hints else ""
     print(f"diplobot: unknown country {query!r}.{hint}", file=sys.stderr)
     return None

@@ -2,7 +2,8 @@
 
 Conversation: /start greets and lists the commands; /country NAME answers with the
 country's latest diplomatic events, a page at a time (no name: a keyboard of the countries
-with news; a typo: close suggestions; two names: the events between them); /latest lists
+with news; a typo: close suggestions; two names, however joined: the events between them;
+an organisation such as NATO or the UN Security Council is asked for like a country); /latest lists
 the newest events anywhere and /trend NAME draws a country's events per week;
 /subscribe, /unsubscribe and /subscriptions manage a chat's countries.
 Handlers never build SQL or HTML themselves, and a bad input always gets an answer.
@@ -13,6 +14,7 @@ loop: a query waiting for SQLite would stall every other chat.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, timedelta
 
 from telegram import Update
@@ -22,7 +24,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot import schedule as jobs
 from bot.storethreads import StoreThreads
-from summaries import countries, schedule
+from summaries import clean, countries, schedule, sides
 from summaries import digest as digests
 from summaries.countries import Country
 from summaries.store import Store, StoredArticle
@@ -34,7 +36,11 @@ log = logging.getLogger(__name__)
 COMMANDS: list[tuple[str, str, str]] = [
     ("start", "", "welcome and the list of commands"),
     ("help", "", "the list of commands"),
-    ("country", "NAME [NAME]", "latest events of a country or a pair, e.g. /country Iran France"),
+    (
+        "country",
+        "NAME [NAME]",
+        "latest events of a country, organisation or pair: /country Iran France",
+    ),
     ("latest", "", "the newest diplomatic events anywhere"),
     ("trend", "NAME", "a chart of a country's events per week, by partner"),
     ("countries", "", "countries with news this week, with counts"),
@@ -47,6 +53,10 @@ COMMANDS: list[tuple[str, str, str]] = [
 
 # A country query longer than any country name is junk; cap it before fuzzy matching.
 MAX_QUERY_CHARS = 100
+# What people put between the two sides of a pair: "Iran and France", "Iran, France",
+# "Iran & France", "Iran/France", "Iran – France" (as headlines write it), "Iran vs France".
+_JOINER_WORDS = re.compile(r"(?i:,|&|/|\+|–|—|-|and|vs\.?|versus|with)")
+_PAIR_JOINERS = re.compile(r"([,&/+–—])")
 # Events per page of /country and /latest, and the words of each event's brief.
 EVENTS_PER_PAGE = 5
 BRIEF_WORDS = 45
@@ -74,7 +84,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = " ".join(context.args or []).strip()
+    query = _arguments(context)
     if not query:
         await _offer_countries(update, context)
         return
@@ -93,7 +103,7 @@ async def country_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await press.answer()
     code = (press.data or "").removeprefix("country:")
     try:
-        found = countries.country(code)
+        found = sides.side(code)
     except KeyError:
         await _reply(update, "That button is out of date; try /country again.")
         return
@@ -109,9 +119,9 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         _, code, partner, offset = parts
         start = _button_number(offset)
         if code != "*":
-            countries.country(code)
+            sides.side(code)
         if partner != "-":
-            countries.country(partner)
+            sides.side(partner)
     except (ValueError, KeyError):
         await _reply(update, "That button is out of date; try /country again.")
         return
@@ -163,7 +173,7 @@ def _first_side(press: object) -> str | None:
     so the sources headline reads in the same order as the page."""
     text = getattr(getattr(press, "message", None), "text", "") or ""
     name = text.split(":", 1)[0].split(" – ", 1)[0].strip()
-    found = countries.resolve(name) if name else None
+    found = sides.resolve(name) if name else None
     return found.code if found else None
 
 
@@ -177,7 +187,7 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     from bot import chart  # matplotlib loads only when a chart is asked for
 
-    query = " ".join(context.args or []).strip()
+    query = _arguments(context)
     if not query:
         await _reply(update, "Usage: /trend NAME, e.g. /trend Iran")
         return
@@ -202,12 +212,18 @@ async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/subscribe Iran [instant | daily 08:00 | weekly mon 09:00]."""
-    text = " ".join(context.args or []).strip()
+    """/subscribe Iran [instant | daily 08:00 | weekly mon 09:00].
+
+    "Iran hourly" is a country and a cadence that does not exist, not a country called
+    "Iran hourly": the answer says which cadences there are.
+    """
+    text = _arguments(context)
     if not text:
         await _reply(update, render.subscribe_usage())
         return
     name, cadence_words = schedule.split_subscribe_args(text)
+    if not cadence_words and sides.resolve(name[:MAX_QUERY_CHARS]) is None:
+        name, cadence_words = _side_then_rest(name[:MAX_QUERY_CHARS])
     try:
         cadence = schedule.parse_cadence(cadence_words)
     except ValueError as exc:
@@ -230,7 +246,7 @@ def _subscribe(store: Store, chat_id: int, code: str, cadence: str) -> tuple[boo
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unsubscribe Iran, or /unsubscribe all."""
-    query = " ".join(context.args or []).strip()
+    query = _arguments(context)
     if not query:
         await _reply(update, "Usage: /unsubscribe NAME, e.g. /unsubscribe Iran (or all)")
         return
@@ -252,7 +268,7 @@ async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rows, timezone = await _db(context).run(_chat_subscriptions, update.effective_chat.id)
     listed = [
         (
-            countries.country(r.code),
+            sides.side(r.code),
             schedule.Cadence.parse(r.cadence).describe(),
             jobs.next_delivery(r.cadence, r.timezone),
         )
@@ -267,7 +283,7 @@ def _chat_subscriptions(store: Store, chat_id: int) -> tuple[list[Subscription],
 
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/timezone Europe/Paris (or UTC+3); a shared location sets it too."""
-    text = " ".join(context.args or []).strip()
+    text = _arguments(context)
     db = _db(context)
     chat_id = update.effective_chat.id
     if not text:
@@ -297,7 +313,7 @@ async def _set_timezone(update: Update, db: StoreThreads, chat_id: int, zone: ob
 
 async def nothing_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nothingnew on|off: whether an empty daily/weekly digest still sends a short note."""
-    choice = " ".join(context.args or []).strip().casefold()
+    choice = _arguments(context).casefold()
     if choice not in ("on", "off"):
         await _reply(update, "Usage: /nothingnew on (or off): a note when a digest is empty.")
         return
@@ -366,30 +382,58 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not send the error reply")
 
 
+def _arguments(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A command's arguments as one line, without the invisible characters (direction
+    marks, zero-width spaces, a BOM) that a name copied from a web page or a right-to-left
+    keyboard brings along: they are never part of a name, and never echoed back."""
+    return " ".join(clean.normalize(" ".join(context.args or [])).split())
+
+
 async def _resolve_or_suggest(update: Update, query: str) -> Country | None:
-    """The country a user meant, or None after replying with suggestions."""
+    """The country (or organisation) a user meant, or None after replying with
+    suggestions."""
     query = query[:MAX_QUERY_CHARS]
-    found = countries.resolve(query)
+    found = sides.resolve(query)
     if found:
         return found
-    close = countries.suggest(query)
+    close = sides.suggest(query)
     keyboard = render.countries_keyboard(close) if close else None
     await _reply(update, render.unknown_country(query, close), reply_markup=keyboard)
     return None
 
 
 def _resolve_pair(query: str) -> tuple[Country, Country] | None:
-    """Two countries in one query ("Iran France", "United States Iran"), when the whole
-    query is not itself one country's name."""
-    if countries.resolve(query):
+    """Two sides in one query, however they are joined ("Iran France", "Iran and France",
+    "Iran, France", "Iran & France", "Iran – France", "United States Iran"), when the whole
+    query is not itself one name ("Trinidad and Tobago", "Korea, Republic of")."""
+    if sides.resolve(query):
         return None
-    words = query.split()
+    words = _PAIR_JOINERS.sub(r" \1 ", query).split()
     for cut in range(1, len(words)):
-        first = countries.resolve(" ".join(words[:cut]))
-        second = countries.resolve(" ".join(words[cut:]))
+        first = sides.resolve(_without_joiners(words[:cut]))
+        second = sides.resolve(_without_joiners(words[cut:]))
         if first and second and first.code != second.code:
             return first, second
     return None
+
+
+def _without_joiners(words: list[str]) -> str:
+    """The words of one name with the joiners around it dropped ("and", ",", "&", "–")."""
+    while words and _JOINER_WORDS.fullmatch(words[0]):
+        words = words[1:]
+    while words and _JOINER_WORDS.fullmatch(words[-1]):
+        words = words[:-1]
+    return " ".join(words).replace(" ,", ",")
+
+
+def _side_then_rest(text: str) -> tuple[str, str]:
+    """(name, what follows it) for the longest start of `text` that names a side, so that
+    "Iran hourly" is Iran and "hourly"; (text, "") when no start of it does."""
+    words = text.split()
+    for cut in range(len(words) - 1, 0, -1):
+        if sides.resolve(" ".join(words[:cut])):
+            return " ".join(words[:cut]), " ".join(words[cut:])
+    return text, ""
 
 
 async def _send_events(
@@ -419,7 +463,7 @@ async def _send_no_events(
     nearest, articles = await _db(context).run(_nearest_news, code, partner, limit)
     await _reply(update, render.no_events(name, nearest))
     if articles and not partner:
-        for message in render.country_reply(countries.country(code), articles):
+        for message in render.country_reply(sides.side(code), articles):
             await _reply(update, message)
 
 

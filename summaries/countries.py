@@ -86,6 +86,11 @@ _SPEECH_VERBS = (
     "insisted|vowed|pledged|stressed|expressed|voiced|reiterated|hailed|criticised|criticized|"
     "is|was|has|had|will|would|remains|wants|plans|seeks"
 )
+# suggest() keeps a candidate that is a typo of the query: at most one slip, plus one for
+# every this many characters of the query; or a name one of whose words starts with a query
+# of at least SUGGEST_MIN_PREFIX characters (see close_match).
+SUGGEST_CHARS_PER_SLIP = 5
+SUGGEST_MIN_PREFIX = 4
 # QWERTY neighbours: suggest() prefers a candidate whose differing letters are adjacent keys.
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
@@ -180,6 +185,7 @@ class _Gazetteer:
     after: re.Pattern[str]
     before: re.Pattern[str]
     not_surnames: frozenset[str] = field(default_factory=frozenset)
+    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,11 +267,36 @@ def suggest(query: str, limit: int = 3) -> list[Country]:
     best: dict[str, tuple[float, float]] = {}
     for choice, score, index in found:
         code = gaz.suggest_codes[index]
-        rank = (-round(score), _keyboard_distance(key, choice))
+        distance = keyboard_distance(key, choice)
+        if not close_match(key, choice, distance):
+            continue
+        rank = (-round(score), distance)
         if code not in best or rank < best[code]:
             best[code] = rank
     ordered = sorted(best, key=lambda code: (best[code], gaz.countries[code].name))
     return [gaz.countries[code] for code in ordered[:limit]]
+
+
+def close_match(key: str, choice: str, distance: float) -> bool:
+    """Whether a fuzzy candidate is close enough to suggest: a typo of the query (a few
+    slips, a slip to a neighbouring key counting half: "Iram" -> Iran, Iraq), or a name
+    with a word that starts with the query ("saudi" -> Saudi Arabia). WRatio alone ranks
+    "Siam" (Thailand) with Iran for "Iram", and "UK" for "Tukey"."""
+    if distance <= 1 + len(key) // SUGGEST_CHARS_PER_SLIP:
+        return True
+    return len(key) >= SUGGEST_MIN_PREFIX and (choice.startswith(key) or f" {key}" in choice)
+
+
+def organisation_forms() -> dict[str, tuple[str, ...]]:
+    """Each organisation's canonical name -> the forms the press writes it in (the toml's
+    `[organisations]`): what summaries.sides resolves users' queries with."""
+    return dict(_gazetteer().organisations)
+
+
+def resolve_key(query: str) -> str:
+    """A user's query as resolve() and suggest() compare it: folded, case-folded, outer
+    punctuation, dots and a leading "the" dropped."""
+    return _resolve_key(query)
 
 
 def country(code: str) -> Country:
@@ -473,7 +504,7 @@ def _resolve_key(query: str) -> str:
     return key[4:] if key.startswith("the ") else key
 
 
-def _keyboard_distance(a: str, b: str) -> float:
+def keyboard_distance(a: str, b: str) -> float:
     """Edit distance where a slip to a neighbouring key costs half a substitution."""
     previous = [float(j) for j in range(len(b) + 1)]
     for i, ca in enumerate(a, 1):
@@ -529,6 +560,7 @@ def _gazetteer() -> _Gazetteer:
         after=after,
         before=before,
         not_surnames=frozenset(data["ambiguous"]["not_surnames"]),
+        organisations={name: tuple(forms) for name, forms in data["organisations"].items()},
     )
 
 

@@ -18,22 +18,28 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from summaries import countries
-from summaries.store import Store
+from summaries import names, openers, sides
+from summaries.events.model import straighten_quotes
+from summaries.store import Store, StoredArticle
 from summaries.store_events import EventCluster
-from summaries.summarize import summarize_cluster
+from summaries.summarize import opening, summarize_cluster
+from summaries.tokenize import split_sentences
 
 PERIOD_DAYS = {"day": 1, "week": 7}
 DEFAULT_LIMIT = 20
 SUMMARY_WORDS = 60
 # Related events further apart than this are separate stories.
 STORYLINE_DAYS = 14
+# How far back in its article a brief's first sentence may look for what its pronoun means.
+LEAD_IN_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -182,24 +188,24 @@ def build_digest(
         scored.sort(key=lambda pair: (-pair[0], pair[1].day, pair[1].id), reverse=False)
     more = limit is not None and len(scored) > offset + limit
     scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
-    lines = storylines([c for _, c in scored], store)
+    lines = storylines([c for _, c in scored])
+    spellings = person_spellings(store)
     items = [
-        replace(digest_item(store, c, score, first=code, summary_words=summary_words),
+        replace(digest_item(store, c, score, first=code, summary_words=summary_words,
+                            spellings=spellings),
                 storyline=lines.get(c.id))
         for score, c in scored
     ]  # fmt: skip
     return Digest(code, partner, since, until, items, more)
 
 
-def storylines(
-    clusters: list[EventCluster], store: Store, days: int = STORYLINE_DAYS
-) -> dict[int, str]:
-    """Cluster id -> storyline label, for events related to at least one other.
+def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict[int, str]:
+    """Cluster id -> storyline label, for events that share a topic with another.
 
-    Two events belong to one storyline when they are at most `days` apart and share a
-    topic ("Kerman attack") or were reported together by one article (a round-up of the
-    condolence calls after an attack). The label is the shared topic, else that article's
-    headline. Events linked to nothing get no storyline.
+    Two events belong to one storyline when they are at most `days` apart and share a topic
+    ("Kerman attack"); the storyline is named by the topic most of its events share. An
+    event linked to no other gets no storyline: a storyline of one event, or one named by
+    the headline of the article that reported it, says nothing the event does not.
     """
     parent = {c.id: c.id for c in clusters}
 
@@ -209,39 +215,23 @@ def storylines(
             i = parent[i]
         return i
 
-    label: dict[int, str] = {}
     for n, a in enumerate(clusters):
         for b in clusters[n + 1 :]:
             if abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > days:
                 continue
-            link = _shared_topic(a, b) or _shared_article_title(a, b, store)
-            if link:
-                ra, rb = root(a.id), root(b.id)
-                parent[rb] = ra
-                label.setdefault(ra, link)
-    groups: dict[int, list[int]] = {}
+            if set(a.topics) & set(b.topics):
+                parent[root(b.id)] = root(a.id)
+    groups: dict[int, list[EventCluster]] = {}
     for c in clusters:
-        groups.setdefault(root(c.id), []).append(c.id)
-    return {
-        member: label.get(head) or label.get(root(head), "")
-        for head, members in groups.items()
-        if len(members) > 1
-        for member in members
-    }
-
-
-def _shared_topic(a: EventCluster, b: EventCluster) -> str | None:
-    common = [t for t in a.topics if t in set(b.topics)]
-    return common[0] if common else None
-
-
-def _shared_article_title(a: EventCluster, b: EventCluster, store: Store) -> str | None:
-    shared = sorted(set(a.article_ids) & set(b.article_ids))
-    for article_id in shared:
-        article = store.article(article_id)
-        if article is not None:
-            return article.title or "reported together"
-    return None
+        groups.setdefault(root(c.id), []).append(c)
+    labels: dict[int, str] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        shared = Counter(t for c in members for t in dict.fromkeys(c.topics))
+        label = max(shared, key=lambda t: shared[t])  # the first of the most shared
+        labels.update(dict.fromkeys((c.id for c in members), label))
+    return labels
 
 
 def latest(
@@ -250,8 +240,11 @@ def latest(
     """The newest events overall, whatever the country, and whether more are left."""
     today = datetime.now(UTC).date()
     clusters = store.event_clusters(limit=offset + limit + 1)
+    spellings = person_spellings(store)
     items = [
-        digest_item(store, c, importance(c, today), summary_words=summary_words)
+        digest_item(
+            store, c, importance(c, today), summary_words=summary_words, spellings=spellings
+        )
         for c in clusters[offset : offset + limit]
     ]
     return items, len(clusters) > offset + limit
@@ -314,8 +307,15 @@ def digest_item(
     *,
     first: str | None = None,
     summary_words: int = SUMMARY_WORDS,
+    spellings: Mapping[str, str] | None = None,
 ) -> DigestItem:
-    """Headline, brief and sources for one cluster; `first` is the side named first."""
+    """Headline, brief and sources for one cluster; `first` is the side named first.
+
+    `spellings` (from `person_spellings`) names each person one way; callers building many
+    items pass it once, else it is read from the store.
+    """
+    if spellings is None:
+        spellings = person_spellings(store)
     articles = [a for i in cluster.article_ids if (a := store.article(i)) is not None]
     # The brief comes from the sentences that report this event, pooled over its reports:
     # an article that reports four condolence calls must not give all four the same brief.
@@ -324,23 +324,54 @@ def digest_item(
     if not summary and cluster.reports[0].sentences:
         # No sentence fits the budget whole: the reporting sentence itself, never cut.
         summary = cluster.reports[0].sentences[:1]
+    summary = opening(_lead_in(summary, cluster, {a.id: a for a in articles}))
     sources = list(
         dict.fromkeys(Source(a.title, a.locator) for a in articles if a.locator or a.title)
     )
     return DigestItem(
         cluster_id=cluster.id,
-        headline=headline(cluster, first=first),
+        headline=headline(cluster, first=first, spellings=spellings),
         date=cluster.date,
         day=cluster.day,
         type=cluster.type,
         cameo=cluster.cameo,
         sides=_ordered_sides(cluster.sides, first),
-        people=people(cluster),
+        people=people(cluster, spellings),
         topics=cluster.topics,
         summary=summary,
         sources=sources,
         score=score,
     )
+
+
+def _lead_in(
+    brief: list[str], cluster: EventCluster, articles: dict[int, StoredArticle]
+) -> list[str]:
+    """The brief, preceded by the sentences its first one refers back to when it opens with
+    a pronoun ("It came after ...", "He also hailed ..."): the sentences before it in its
+    article, back to the nearest one that can open a brief (at most `LEAD_IN_SENTENCES`).
+
+    Every reporting sentence of an event can start that way; the reader then gets the
+    sentence that says who "he" is rather than a brief that starts mid-thought.
+    """
+    if not brief or not openers.opens_with_pronoun(brief[0]):
+        return brief
+    for report in cluster.reports:
+        article = articles.get(report.article_id)
+        for sentence in report.sentences if article else ():
+            # A brief's sentence is a report sentence, its connective perhaps dropped, or
+            # begins with one (a report sentence without final punctuation runs on).
+            if not brief[0].startswith((sentence, openers.without_connective(sentence))):
+                continue
+            # Report sentences are slices of the article's text with its spacing folded and
+            # its quotes straightened (summaries.events), so they are found in it that way.
+            flat = straighten_quotes(" ".join(article.text.split()))
+            at = flat.find(sentence)
+            before = split_sentences(flat[:at])[-LEAD_IN_SENTENCES:] if at > 0 else []
+            for back in range(len(before) - 1, -1, -1):
+                if openers.can_open(before[back]):
+                    return [*before[back:], *brief]
+    return brief
 
 
 def importance(cluster: EventCluster, today: date) -> float:
@@ -371,38 +402,46 @@ def title_rank(title: str | None) -> float:
     return best
 
 
-def headline(cluster: EventCluster, *, first: str | None = None) -> str:
+def headline(
+    cluster: EventCluster,
+    *,
+    first: str | None = None,
+    spellings: Mapping[str, str] | None = None,
+) -> str:
     """ "Iran – France · phone call · foreign ministers Amirabdollahian and Colonna · 6 Jan
-    2024": the sides (`first` leading), what happened, who, and when."""
+    2024": the sides (`first` leading), what happened, who, and when. `spellings` maps each
+    spelling of a person's name to the one shown (`person_spellings`)."""
     sides = " – ".join(side_name(code) for code in _ordered_sides(cluster.sides, first))
     label = _tables()["labels"].get(cluster.type, cluster.type.replace("_", " "))
     parts = [sides, label]
-    who = _who(cluster, first)
+    who = _who(cluster, first, spellings or {})
     if who:
         parts.append(who)
     parts.append(human_day(cluster.date) if cluster.date else "date unknown")
     return " · ".join(parts)
 
 
-def people(cluster: EventCluster) -> list[str]:
+def people(cluster: EventCluster, spellings: Mapping[str, str] | None = None) -> list[str]:
     """The named people of a cluster, one name per person however the reports spell it."""
+    spellings = spellings or {}
     seen: dict[str, str] = {}
     for report in cluster.reports:
         for actor in report.actors:
             if actor.get("person"):
-                seen.setdefault(actor.get("person_key") or actor["person"], actor["person"])
-    return list(seen.values())
+                name = spellings.get(actor["person"], actor["person"])
+                seen.setdefault(actor.get("person_key") or name, name)
+    return list(dict.fromkeys(seen.values()))
+
+
+def person_spellings(store: Store) -> dict[str, str]:
+    """Every spelling of a person's name in the store -> the one spelling shown for them
+    (summaries.names): "Amir-Abdollahian" and "Amir Abdollahian" read "Amirabdollahian"."""
+    return names.canonical_spellings(store.person_spellings())
 
 
 def side_name(code: str) -> str:
     """A country's display name, or an organisation's ("UN Security Council")."""
-    organisations = _tables()["organisations"]
-    if code in organisations:
-        return str(organisations[code])
-    try:
-        return countries.country(code).name
-    except KeyError:
-        return code
+    return sides.name(code)
 
 
 def human_day(iso: str) -> str:
@@ -417,20 +456,39 @@ def _ordered_sides(sides: tuple[str, ...], first: str | None) -> tuple[str, ...]
     return sides
 
 
-def _who(cluster: EventCluster, first: str | None) -> str:
-    """ "foreign ministers Amirabdollahian and Colonna" when both share a title, else each
-    person with their own title ("President Xi Jinping and President Raisi")."""
+def _who(cluster: EventCluster, first: str | None, spellings: Mapping[str, str]) -> str:
+    """Who acted, every side named the same way.
+
+    One named side: its title and full name ("Foreign Minister Catherine Colonna"). Several,
+    all with one title: "foreign ministers Amirabdollahian and Colonna"; all with titles:
+    each title and surname ("President Pezeshkian and Prime Minister Al Sudani"); not all
+    with a title: full names alone, since a title given to one side only would make the
+    other look less than they are.
+    """
     by_side = cluster.actors
     actors = [by_side[s] for s in _ordered_sides(cluster.sides, first) if s in by_side]
-    named = [a for a in actors if a.get("person")]
+    named = [
+        (_title_case(a.get("title") or ""), spellings.get(a["person"], a["person"]))
+        for a in actors
+        if a.get("person")
+    ]
     if not named:
         return ""
-    titles = {(a.get("title") or "").casefold() for a in actors}
-    if len(named) == len(actors) >= 2 and len(titles) == 1 and "" not in titles:
-        return f"{_plural(actors[0]['title']).lower()} " + _and(
-            [_surname(a["person"]) for a in named]
-        )
-    return _and([f"{a['title']} {a['person']}" if a.get("title") else a["person"] for a in named])
+    if len(named) == 1:
+        title, person = named[0]
+        return f"{title} {person}".strip()
+    titles = {title.casefold() for title, _ in named}
+    if len(named) == len(actors) and len(titles) == 1 and "" not in titles:
+        return f"{_plural(named[0][0]).lower()} " + _and([_surname(p) for _, p in named])
+    if "" not in titles:
+        return _and([f"{title} {_surname(person)}" for title, person in named])
+    return _and([person for _, person in named])
+
+
+def _title_case(title: str) -> str:
+    """A title as it stands before a name: capitalised ("caretaker Foreign Minister" ->
+    "Caretaker Foreign Minister"), so both sides of a headline read alike."""
+    return title[:1].upper() + title[1:]
 
 
 def _plural(title: str) -> str:
@@ -441,8 +499,13 @@ def _plural(title: str) -> str:
 
 
 def _surname(name: str) -> str:
+    """The part of a full name a headline keeps: the last word with its particles ("Al
+    Sudani"), or the first for names written surname first ("Xi" of "Xi Jinping")."""
     words = name.split()
-    particles = set(_tables()["names"]["particles"])
+    table = _tables()["names"]
+    if len(words) in (2, 3) and words[0].casefold() in set(table["surname_first"]):
+        return words[0]
+    particles = set(table["particles"])
     start = len(words) - 1
     while start > 0 and words[start - 1].casefold().rstrip("'") in particles:
         start -= 1

@@ -9,7 +9,8 @@ words of `sumy.models.dom.Sentence`, sumy's Snowball stemmer and stop words):
 - centrality: how many other sentences share each of its content stems, over the square
   root of its length (a cheap centroid score, linear in the article, where LexRank's graph
   is quadratic and in pure Python);
-- the headline's content stems it contains (without a headline, the first sentence's);
+- the headline's content stems it contains (without a headline, the first sentence's, so
+  the first sentence itself gets the full bonus);
 - a length prior: very short sentences are captions or fragments, very long ones eat the
   budget;
 - penalties for bylines, photo credits and quote fragments (a sentence that opens with a
@@ -75,7 +76,8 @@ class Weights:
     same_fact: float = 0.6
     junk: float = 1.0
     # Without a headline, the lede (first sentence) stands in for it: wire copy states the
-    # story in its first sentence.
+    # story in its first sentence. The lede matches itself fully, so it stays in the body:
+    # a story without a headline is not told without its first sentence (issue 12).
     lede: float = 0.5
 
 
@@ -137,7 +139,7 @@ def scores(
         score += weights.position / (1 + i) ** weights.position_decay
         if title_stems:
             score += weights.title * len(stems & title_stems) / len(title_stems)
-        elif weights.lede and i and analysed.stems[0]:
+        elif weights.lede and analysed.stems[0]:
             score += weights.lede * len(stems & analysed.stems[0]) / len(analysed.stems[0])
         score -= weights.length * _length_penalty(length, weights.short, weights.long)
         if _is_junk(sentence):
@@ -152,17 +154,41 @@ def select(
     budget: int,
     max_count: int | None = None,
     weights: Weights = DEFAULT,
+    can_open: Sequence[bool] | None = None,
 ) -> list[int]:
-    """Greedy MMR under a word budget; indices of the chosen sentences in increasing order."""
+    """Greedy MMR under a word budget; indices of the chosen sentences in increasing order.
+
+    With `can_open`, the first chosen sentence (in document order) is always one that may
+    open a brief (see summaries.openers): another sentence is taken only after one before
+    it. When that leaves nothing, the choice is made without the rule: a brief that leans
+    on an unseen sentence is better than none, and the caller can add what it refers to.
+    """
+    chosen = _select(scored, analysed, budget, max_count, weights, can_open)
+    if not chosen and can_open is not None:
+        chosen = _select(scored, analysed, budget, max_count, weights, None)
+    return chosen
+
+
+def _select(
+    scored: Sequence[float],
+    analysed: Analysed,
+    budget: int,
+    max_count: int | None,
+    weights: Weights,
+    can_open: Sequence[bool] | None,
+) -> list[int]:
     order = sorted(range(len(scored)), key=lambda i: -scored[i])
     chosen: list[int] = []
     used = 0
     remaining = set(order)
     while remaining and (max_count is None or len(chosen) < max_count):
         best, best_value = None, -math.inf
+        first = min(chosen, default=len(scored))
         for i in order:
             if i not in remaining:
                 continue
+            if can_open is not None and i < first and not can_open[i]:
+                continue  # it would open the brief; it may still follow a sentence before it
             length = analysed.lengths[i]
             if not length or used + length > budget:
                 remaining.discard(i)

@@ -80,6 +80,11 @@ class StoredArticle:
     published_at: str | None = None
 
 
+# The shortest word a search term may be split into when the index holds it written as two
+# ("Amirabdollahian" -> "Amir Abdollahian"): shorter pieces ("a", "al") match too much.
+_MIN_PART = 3
+
+
 def default_db_path() -> Path:
     """Where the database lives when neither --db nor DIPLOBOT_DB says otherwise.
 
@@ -520,15 +525,68 @@ class Store(EventQueries, DeliveryQueries):
         """Full-text search over titles and texts, all words required, safe for any text.
 
         The query is reduced to its words, each quoted, so FTS5 operators and stray quotes
-        a user types are searched for as words instead of raising a syntax error.
+        a user types are searched for as words instead of raising a syntax error. A name
+        written joined, hyphenated or spaced ("Amirabdollahian", "Amir-Abdollahian", "Amir
+        Abdollahian") finds the articles of every spelling (see `_spellings_of`).
         """
         words = re.findall(r"\w+", query)
         if not words:
             return []
-        fts_query = " ".join(f'"{w}"' for w in words[:32])
+        fts_query = " ".join(self._spellings_of(words[:32]))
         rows = self.db["articles"].search(fts_query, columns=["id"], limit=limit, order_by="rank")
         ids = [r["id"] for r in rows]
         return [a for i in ids if (a := self.article(i)) is not None]
+
+    def _spellings_of(self, words: list[str]) -> list[str]:
+        """FTS5 query parts, one per word: the word, or the word or any way the index holds
+        it written as two words, or two words or the index's one word they make together.
+
+        FTS5 stores "Amirabdollahian" as one term and "Amir-Abdollahian" or "Amir
+        Abdollahian" as two, so each spelling alone misses the other's articles. Only
+        variants the index holds are added (a look-up of a few terms in its vocabulary), so
+        a query never matches words that no article contains, and the split halves must be
+        words of `_MIN_PART` letters or more.
+        """
+        folded = [w.casefold() for w in words]
+        pairs = [a + b for a, b in zip(folded, folded[1:], strict=False)]
+        splits = {
+            w: [(w[:cut], w[cut:]) for cut in range(_MIN_PART, len(w) - _MIN_PART + 1)]
+            for w in folded
+        }
+        wanted = set(pairs) | {part for cuts in splits.values() for cut in cuts for part in cut}
+        known = self._index_terms(wanted)
+        parts: list[str] = []
+        i = 0
+        while i < len(folded):
+            word = folded[i]
+            if i + 1 < len(folded) and word + folded[i + 1] in known:
+                parts.append(f'("{word} {folded[i + 1]}" OR "{word}{folded[i + 1]}")')
+                i += 2
+                continue
+            spaced = [f'"{a} {b}"' for a, b in splits[word] if a in known and b in known]
+            parts.append(f'("{word}" OR {" OR ".join(spaced)})' if spaced else f'"{word}"')
+            i += 1
+        return parts
+
+    def _index_terms(self, terms: set[str]) -> set[str]:
+        """Which of `terms` the full-text index holds, from its vocabulary table (a temporary
+        fts5vocab table: nothing is written to the database file)."""
+        if not terms:
+            return set()
+        self.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_terms "
+            "USING fts5vocab(main, articles_fts, row)"
+        )
+        found: set[str] = set()
+        listed = sorted(terms)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT term FROM temp.articles_terms WHERE term IN ({marks})", chunk
+            ).fetchall()
+            found.update(term for (term,) in rows)
+        return found
 
     def article(self, article_id: int) -> StoredArticle | None:
         row = self.db.execute(

@@ -242,6 +242,25 @@ class EventQueries:
         ]
         return sorted(self._clusters(ids), key=lambda c: c.id)
 
+    def person_spellings(self) -> dict[str, int]:
+        """Every person's name as the reports spell it -> how many reports use it: what
+        summaries.names picks one spelling per person from.
+
+        Read once per change: the result is kept until another event is stored, so a page
+        of headlines costs one MAX(id) look-up, not a scan of every event.
+        """
+        latest = self.latest_event_id()
+        cached = getattr(self, "_spellings", None)
+        if cached is not None and cached[0] == latest:
+            return cached[1]
+        rows = self.db.conn.execute(
+            "SELECT json_extract(a.value, '$.person') AS person, COUNT(*) "
+            "FROM events e, json_each(e.actors) a WHERE person IS NOT NULL GROUP BY person"
+        ).fetchall()
+        spellings = {str(person): int(n) for person, n in rows}
+        self._spellings = (latest, spellings)
+        return spellings
+
     def latest_event_id(self) -> int:
         return int(self.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
 

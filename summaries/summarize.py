@@ -1,8 +1,9 @@
 """Short extractive summaries of cleaned articles, built on sumy.
 
 A summary is whole sentences copied from the article, in the article's own order, so it can
-never state something the source did not, and it is never cut mid-sentence: a limit is a
-number of sentences, a number of words, or both (a sentence that does not fit is skipped).
+never state something the source did not (a leading connective aside, see below), and it is
+never cut mid-sentence: a limit is a number of sentences, a number of words, or both (a
+sentence that does not fit is skipped).
 The default ranking, "news" (summaries/news_rank.py), works on sumy's document model with
 sumy's Snowball stemmer and bundled English stop words and adds what news needs: a lead
 prior, the headline's words, a length prior, penalties for bylines, credits and dangling
@@ -21,6 +22,11 @@ sentence).
 `summarize_cluster` summarises several reports of one event together, never telling the
 same fact twice: the digests use it.
 
+A summary by the default ranker never starts mid-thought (summaries/openers.py): its first
+sentence does not open with a pronoun that refers back ("It came after ...") unless no other
+sentence fits, and a leading connective ("Also,", "Furthermore,") is dropped from it. That
+is the only change ever made to a copied sentence.
+
 sumy is imported on first use: its modules pull in NLTK, requests and numpy, about 0.6 s
 that a caller which never summarizes (the bot's command parser, most tests) should not pay.
 """
@@ -36,6 +42,7 @@ from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from summaries import openers
 from summaries.tokenize import Tokenizer, iter_sentences, words
 
 if TYPE_CHECKING:
@@ -136,8 +143,8 @@ def summarize_cluster(
         scored += article_scores
         merged.stems += analysed.stems
         merged.lengths += analysed.lengths
-    chosen = news_rank.select(scored, merged, words, sentences)
-    return [pool[i] for i in chosen]
+    chosen = news_rank.select(scored, merged, words, sentences, can_open=_can_open(pool))
+    return opening([pool[i] for i in chosen])
 
 
 @dataclass(frozen=True)
@@ -173,8 +180,8 @@ class Summarizer:
             from summaries import news_rank
 
             scored, analysed = news_rank.scores(pool, title)
-            chosen = news_rank.select(scored, analysed, budget, sentences)
-            return [pool[i] for i in chosen]
+            chosen = news_rank.select(scored, analysed, budget, sentences, can_open=_can_open(pool))
+            return opening([pool[i] for i in chosen])
         return self.rank(pool, sentences, budget)
 
     def rank(self, pool: list[str], count: int | None, budget: int = sys.maxsize) -> list[str]:
@@ -199,6 +206,19 @@ class Summarizer:
             chosen = engine(self.algorithm)(document_of(pool), within_limits)
         picked = {str(sentence) for sentence in chosen}
         return [sentence for sentence in pool if sentence in picked]
+
+
+def opening(brief: list[str]) -> list[str]:
+    """The brief with its first sentence's dangling connective dropped ("Also, the Council
+    ..." -> "The Council ..."): read first, it has nothing to connect to."""
+    if not brief:
+        return brief
+    return [openers.without_connective(brief[0]), *brief[1:]]
+
+
+def _can_open(pool: list[str]) -> list[bool]:
+    """Which sentences may open a brief: not those that start with a pronoun referring back."""
+    return [openers.can_open(sentence) for sentence in pool]
 
 
 def _check_limits(sentences: int | None, words: int | None) -> None:

@@ -282,3 +282,87 @@ async def test_security_forged_button_numbers_get_the_out_of_date_answer(bot, da
     page.reply_markup["inline_keyboard"][0][0]["callback_data"] = data  # a forged button
     [answer] = await bot.press(CHAT, page.message_id, data)
     assert answer.text == "That button is out of date; try /country again."
+
+
+# -- issue 12: briefs that read well and input as people type it ------------------------------
+
+
+async def test_country_pages_never_open_a_brief_mid_thought_or_repeat_a_headline(bot):
+    from summaries import openers
+
+    replies = await say(bot, "/country Iran")
+    page = "\n".join(r.text for r in replies)
+    briefs = [line for line in page.splitlines()[1:] if line and not line[0].isdigit()]
+    assert briefs and not any(openers.dangling(line) for line in briefs)
+    assert "The United Nations Security Council on Thursday strongly condemned" in page
+    assert "Storyline: World Leaders" not in page  # an article's headline says nothing new
+
+
+async def test_subscribe_with_an_unknown_cadence_says_which_cadences_exist(bot):
+    [reply] = await say(bot, "/subscribe Iran hourly")
+    assert "I don't know a country" not in reply.text
+    assert "Unknown schedule 'hourly'" in reply.text
+    assert "instant" in reply.text and "daily" in reply.text and "weekly" in reply.text
+    assert "Subscribed to Iran: daily" in (await say(bot, "/subscribe Iran daily 08:00"))[0].text
+
+
+@pytest.mark.parametrize(
+    "query", ["Iran and France", "Iran, France", "Iran & France", "Iran – France", "iran,france"]
+)
+async def test_two_countries_however_joined_are_a_pair(bot, query):
+    replies = await say(bot, f"/country {query}")
+    assert replies[0].text.startswith("Iran – France: latest events")
+
+
+async def test_a_country_name_with_and_in_it_is_one_country(bot):
+    [reply] = await say(bot, "/country Trinidad and Tobago")
+    assert "No diplomatic events for Trinidad and Tobago yet" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("UN Security Council", "UN Security Council: latest events"),
+        ("Security Council", "UN Security Council: latest events"),
+        ("UNSC", "UN Security Council: latest events"),
+    ],
+)
+async def test_an_organisation_is_asked_for_like_a_country(bot, query, title):
+    replies = await say(bot, f"/country {query}")
+    assert replies[0].text.startswith(title)
+    assert "UN Security Council – Iran · message" in replies[0].text
+    [src] = [
+        b["callback_data"] for b in replies[-1].buttons if b["callback_data"].startswith("src:")
+    ]
+    [sources] = await bot.press(CHAT, replies[-1].message_id, src, timeout=10)
+    assert "UN Security Council" in sources.text
+
+
+@pytest.mark.parametrize("name", ["NATO", "EU", "European Union", "OPEC", "World Bank", "USSR"])
+async def test_organisations_without_events_say_so_instead_of_suggesting_countries(bot, name):
+    [reply] = await say(bot, f"/country {name}")
+    assert "No diplomatic events for" in reply.text and "Did you mean" not in reply.text
+
+
+async def test_a_pair_with_an_organisation_and_subscribing_to_one(bot):
+    replies = await say(bot, "/country Iran and UN Security Council")
+    assert replies[0].text.startswith("Iran – UN Security Council: latest events")
+    assert "Subscribed to NATO: instant" in (await say(bot, "/subscribe NATO"))[0].text
+    assert "NATO — instant" in (await say(bot, "/subscriptions"))[0].text
+
+
+async def test_a_typo_gets_only_close_suggestions(bot):
+    [reply] = await say(bot, "/country Iram")
+    assert [b["callback_data"] for b in reply.buttons] == ["country:IR", "country:IQ"]
+    assert "Thailand" not in reply.text
+    [nato] = await say(bot, "/country Natp")
+    assert "Did you mean <b>NATO</b>" in nato.source or "Did you mean NATO" in nato.text
+
+
+@pytest.mark.parametrize("mark", ["\u200f", "\u200e", "\u200b", "\ufeff", "\u2067", "\u061c"])
+async def test_invisible_characters_around_a_name_are_ignored_and_never_echoed(bot, mark):
+    replies = await say(bot, f"/country {mark}Iran{mark}")
+    assert replies[0].text.startswith("Iran: latest events")
+    [unknown] = await say(bot, f"/country {mark}Irann{mark}")
+    assert mark not in unknown.text and "“Irann”" in unknown.text
+    assert "Subscribed to Iran" in (await say(bot, f"/subscribe {mark}Iran {mark}daily"))[0].text

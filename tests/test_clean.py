@@ -301,6 +301,11 @@ def test_white_space_is_normalised_and_paragraphs_are_kept():
     assert article.text == "The ministers met in Tehran.\n\nThey agreed.\n\nBye."
 
 
+def test_direction_marks_and_isolates_carry_no_text_and_are_dropped():
+    raw = "\u200fThe ministers met in \u2067Tehran\u2069.\u200e Both sides spoke\u061c."
+    assert clean(raw).text == "The ministers met in Tehran. Both sides spoke."
+
+
 def test_lines_of_lone_spaces_separate_paragraphs_like_blank_lines():
     assert clean(f"{BODY_1}\n   \n\u00a0\n{BODY_2}").text == f"{BODY_1}\n\n{BODY_2}"
 

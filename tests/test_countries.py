@@ -267,7 +267,8 @@ def test_suggest_prefers_the_neighbouring_key():
     assert suggest("Iram")[0].code == "IR"
     assert suggest("Germny")[0].code == "DE"
     assert suggest("Swizerland")[0].code == "CH"
-    assert len(suggest("Iram", limit=5)) == 5
+    # Only close matches, however many are asked for: not Thailand ("Siam") for "Iram".
+    assert [c.code for c in suggest("Iram", limit=5)] == ["IR", "IQ"]
     assert suggest("") == [] and suggest("x" * 10_000) == []
 
 
@@ -323,3 +324,34 @@ def test_mentions_give_each_place_and_organisation_where_it_stands():
     assert [m.start for m in countries.mentions(sentence)] == sorted(
         m.start for m in countries.mentions(sentence)
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("UN Security Council", "UNSC"),
+        ("security council", "UNSC"),
+        ("NATO", "NATO"),
+        ("European Union", "EU"),
+        ("EU", "EU"),
+        ("World Bank", "WORLDBANK"),
+        ("African Union", "AFRICAN_UNION"),
+        ("Soviet Union", "SU"),
+        ("USSR", "SU"),
+        ("EC", "EC"),  # Ecuador's ISO code: a country's name or code always wins
+        ("Georgia", "GE"),
+    ],
+)
+def test_sides_resolve_organisations_and_historic_states_like_countries(query, code):
+    from summaries import sides
+
+    assert sides.resolve(query).code == code
+
+
+def test_sides_name_every_code_and_suggest_close_organisations():
+    from summaries import sides
+
+    assert sides.name("UNSC") == "UN Security Council" and sides.name("IR") == "Iran"
+    assert sides.name("XX") == "XX"
+    assert [c.code for c in sides.suggest("Natp")] == ["NATO"]
+    assert sides.suggest("UN Secruity Council")[0].code == "UNSC"

@@ -173,11 +173,20 @@ def _event(day: int) -> EventRecord:
     )
 
 
-def test_the_condolence_calls_after_kerman_form_one_storyline(store: Store):
+def test_a_storyline_groups_events_that_share_a_topic_and_is_named_by_it(store: Store):
     digest = build_digest(store, "IR", limit=None)
-    kerman = {
-        item.sides[1] for item in digest.items if item.storyline and "Kerman" in item.storyline
-    }
-    assert {"CN", "RS", "PK", "UNSC"} <= kerman  # all reported in seed 003's round-up
-    japan = [i for i in digest.items if i.sides == ("IR", "JP") and i.type == "phone_call"]
-    assert japan and all(item.storyline is None or "Kerman" not in item.storyline for item in japan)
+    lines = {(item.sides, item.type, item.date): item.storyline for item in digest.items}
+    # Seed 000's call and appeal both concern the Kerman attack.
+    assert lines[("IR", "FR"), "phone_call", "2024-01-06"] == "Kerman attack"
+    assert lines[("IR", "FR"), "appeal", "2024-01-07"] == "Kerman attack"
+    # Seed 003's round-up reports four events that share only the article: a storyline
+    # named by its headline would repeat under each of them what Sources already says.
+    titles = {a.title for a in map(store.article, range(1, 8)) if a and a.title}
+    assert not {line for line in lines.values() if line} & titles
+    assert lines[("IR", "PK"), "phone_call", None] is None
+    assert lines[("IR", "UNSC"), "message", None] is None
+
+
+def test_an_event_linked_to_no_other_has_no_storyline(store: Store):
+    [iraq] = build_digest(store, "IQ", limit=None).items
+    assert iraq.storyline is None
