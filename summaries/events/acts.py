@@ -93,7 +93,7 @@ _FIRST_PARTNER = re.compile(
     re.IGNORECASE,
 )
 _NEXT_PARTNER = re.compile(
-    r"\s*(?:,|and|or|as\s+well\s+as|plus)\s*(?:,?\s*and\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
+    r"\s*,?\s*(?:(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
     re.IGNORECASE,
 )
 _GATHERING = re.compile(r"\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE)
@@ -118,6 +118,7 @@ _TOWARD = re.compile(
     r"^\s*(?:\S+\s+){0,3}?(?:to|in|at|into|for)\s+(?:the\s+)?(?:\S+\s+){0,1}$|^\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+_AND_HIS = re.compile(r"\s+and\s+(?:his|her)\b")
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -164,8 +165,8 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         clause = sentence[start:end]  # whole, for the date: "... duties it imposed on April 17"
         if _asked_for(sentence, match, asking, start):
             continue
-        if name in ("appeal", "threat"):
-            asking.append(match)
+        if name in ("appeal", "threat", "agreement"):
+            asking.append(match)  # "agreed to hold talks": the talks are not held yet
         if t.by_name[name].mode == DIRECTED and i + 1 < len(matches):
             # "condemned the attack and called on Iran": Iran is the appeal's, not the
             # condemnation's.
@@ -500,16 +501,17 @@ def _directed(
     if not sources:
         return []
     exclude = {s.side for s in sources}
+    objects = _objects(sentence, match, end, found, exclude)
+    if name == "appeal":
+        # "called for efforts to end the Israeli strikes": an appeal's other side is the one
+        # addressed, not the doer of what is asked about.
+        objects = [m for m in objects if m.role == ACTOR]
     targets = (
-        _objects(sentence, match, end, found, exclude)
+        objects
         or _object_pronoun(sentence, match, found, exclude, story)
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
         or []
     )
-    if name == "appeal":
-        # "called for efforts to end the Israeli strikes": an appeal's other side is the one
-        # addressed, not the doer of what is asked about.
-        targets = [m for m in targets if m.role == ACTOR]
     if not targets:
         return []
     return [([s, *targets], [SOURCE] + [TARGET] * len(targets)) for s in sources]
@@ -530,8 +532,10 @@ def _reciprocal(
         _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
     ):
         previous = story.last_draft
-        if previous is None or (previous.type == "phone_call" and name != "agreement"):
-            return []  # what "they discussed" in a call is the call
+        if previous is None or (
+            previous.type in ("phone_call", "meeting") and name not in ("agreement", "meeting")
+        ):
+            return []  # what "they discussed" in a call or meeting is that call or meeting
         return [(list(previous.actors), [BOTH] * len(previous.actors))]
     if any(m.end <= match.start() for m in inside):
         # A subject before the trigger: it, and whoever the trigger links to it ("met with
@@ -544,7 +548,7 @@ def _reciprocal(
         inside = _subject(sentence, match, start, found, story) + inside
     picked = _one_per_side(inside)
     if len(picked) == 1 and picked[0].official:
-        extra = _unintroduced(sentence, start, end, found, picked[0], story) or _implicit(
+        extra = _unintroduced(sentence, match, start, end, found, picked[0], story) or _implicit(
             picked[0], sentence[start:end], story
         )
         if extra is not None:
@@ -617,17 +621,28 @@ def _implicit(only: Mention, clause: str, story: Story) -> Mention | None:
 
 
 def _unintroduced(
-    sentence: str, start: int, end: int, found: list[Mention], only: Mention, story: Story
+    sentence: str,
+    trigger: re.Match[str],
+    start: int,
+    end: int,
+    found: list[Mention],
+    only: Mention,
+    story: Story,
 ) -> Mention | None:
     """A call or meeting whose subject the story names but never places ("Pezeshkian made
     the comment in a phone conversation with Iraqi Prime Minister X"): the subject is taken to
     be of the story's main country -- the one the report is about."""
     bodies = [(m.start, m.end) for m in countries.mentions(sentence[start:end])]
+    asides = [m.span() for m in _ASIDE.finditer(sentence)]
     for match in NAME.finditer(sentence, start, end):
         if any(m.start <= match.start() < m.end for m in found) or any(
             a <= match.start() - start < b for a, b in bodies
         ):
             continue  # a state, or an organisation: "the Inter-American Development Bank"
+        if any(a <= match.start() < b for a, b in asides):
+            continue  # "-- which also happens to be Nowruz, a holiday --"
+        if match.end() > trigger.start() and not _AND_HIS.match(sentence, match.end()):
+            continue  # the subject stands before the act, or beside "and his counterpart"
         name = match.group().removesuffix("'s")
         words = name.split()
         if words[0] in STOP_NAMES or tables().title_pattern.fullmatch(name):

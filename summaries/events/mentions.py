@@ -75,6 +75,7 @@ _SAYS = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"'s?\s+")
 _SPEAKS = re.compile(r"\s+(?:said|says|told|added|stated)\b")
 # "Lausanne, Switzerland (CNN)": a dateline glued to the story's first words.
 _AGENCY_DATELINE = re.compile(r"\s*\((?:CNN|Reuters|AP|AFP|Xinhua|IRNA|TASS|dpa|UPI)\)")
@@ -329,12 +330,21 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
     for match in t.title_pattern.finditer(sentence):
         title = t.titles[" ".join(match.group().casefold().split())]
         start, end, side = match.start(), match.end(), None
-        for hit in reversed(hits):
-            if hit.end <= start:
-                if _TITLE_GAP.fullmatch(sentence[hit.end : start]) and hit.kind != "city":
-                    side, start = hit.side, hit.start
-                    hit.role = "linked"
-                break
+        before = [k for k, hit in enumerate(hits) if hit.end <= start]
+        k = before[-1] if before else -1
+        if (
+            k >= 0
+            and hits[k].kind != "city"
+            and _TITLE_GAP.fullmatch(sentence[hits[k].end : start])
+        ):
+            hit = hits[k]
+            side, start = hit.side, hit.start
+            hit.role = "linked"
+            # "China's U.N. Representative": the state whose envoy to the body it is
+            owner = hits[k - 1] if k and hit.kind == "org" else None
+            if owner is not None and _POSSESSIVE.fullmatch(sentence[owner.end : hit.start]):
+                side, start = owner.side, owner.start
+                owner.role = "linked"
         if side is None:
             of = (_COUNTERPART_OF if title == "counterpart" else _TITLE_OF).match(sentence, end)
             if of:
