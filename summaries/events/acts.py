@@ -119,6 +119,7 @@ _TOWARD = re.compile(
     re.IGNORECASE,
 )
 _AND_HIS = re.compile(r"\s+and\s+(?:his|her)\b")
+_PURPOSE = re.compile(r"\bto\s+$")
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -156,6 +157,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
     asides = [m.span() for m in _ASIDE.finditer(sentence)]
     asking: list[re.Match[str]] = []  # appeals and threats: what they ask or threaten is not done
     everyone = found
+    purpose: list[Mention] = []  # the subject an infinitive of purpose shares ("... to protest")
     for i, (name, match) in enumerate(matches):
         # An aside the trigger is not in ("Boehner, who invited Netanyahu ..., plans to
         # visit Israel") is invisible to it: its breaks and its mentions.
@@ -186,6 +188,15 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         etype = t.by_name[name]
         if etype.mode == DIRECTED:
             groups = _directed(name, sentence, match, start, end, found, story)
+            if purpose and _PURPOSE.search(sentence, max(0, match.start() - 4), match.start()):
+                # "the UAE summoned Sweden's ambassador to protest ...": the UAE protests
+                groups = [
+                    ([purpose[0], *others], [SOURCE] + [TARGET] * len(others))
+                    for actors, _ in groups
+                    if (others := [a for a in actors if a.side != purpose[0].side])
+                ] or groups
+            if groups:
+                purpose = [groups[0][0][0]]
         elif etype.mode == VISIT:
             groups = _visit(sentence, match, start, end, found, story)
         else:
@@ -230,14 +241,20 @@ def _judgements(sentence: str, index: int, found: list[Mention], story: Story) -
                 continue
             others = [
                 m for m in found
-                if m.side and m.side != speaker.side and m.role in (ACTOR, DEED)
-                and m is not speaker
+                if m.side and m.side != speaker.side and m is not speaker
+                and (m.role in (ACTOR, DEED) or m.kind == "demonym" and m.role == OTHER)
             ]  # fmt: skip
             if not others:
                 continue
             low, high = sorted((verb.end(), word.start()))
             judged = [m for m in others if low <= m.start < high]  # what the judgement is of
-            targets = judged or [min(others, key=lambda m: abs(m.start - word.start()))]
+            following = [
+                m for m in others
+                if word.end() <= m.start and len(sentence[word.end() : m.start].split()) <= 12
+            ]  # fmt: skip
+            targets = (
+                judged or following[:1] or [min(others, key=lambda m: abs(m.start - word.start()))]
+            )
             start, end = _clause(sentence, verb.start(), verb.end())
             for target in {m.side: m for m in targets}.values():
                 drafts.append(

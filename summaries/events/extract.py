@@ -173,6 +173,13 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
         else:
             _absorb(merged[key], draft)
     for (sides, etype), draft in list(merged.items()):
+        accused = merged.get((sides, "accusation"))
+        if etype == "criticism" and accused is not None and _same_source(draft, accused):
+            # One speaker's criticism and accusation of one target are one act, the more
+            # specific one (the dev sets' convention).
+            _absorb(accused, draft)
+            del merged[(sides, etype)]
+            continue
         # Sympathy expressed in a call or meeting is part of it, wherever the story says so.
         host = merged.get((sides, "phone_call")) or merged.get((sides, "meeting"))
         if (
@@ -183,6 +190,11 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
             _absorb(host, draft)
             del merged[(sides, etype)]
     return sorted([*merged.values(), *apart], key=lambda d: d.sentence_index)
+
+
+def _same_source(first: Draft, second: Draft) -> bool:
+    """Whether two directed acts were made by the same side."""
+    return bool(first.actors and second.actors) and first.actors[0].side == second.actors[0].side
 
 
 def _other_people(first: Draft, second: Draft) -> bool:
