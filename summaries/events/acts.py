@@ -50,7 +50,7 @@ from summaries.events.when import is_background
 # Where a clause ends: a new clause's target or subject is someone else's.
 _CLAUSE_BREAK = re.compile(
     r";|\s--\s|\s—\s|:\s|,\s+(?:but|while|whereas|which|who|although|though|after|"
-    r"before|as|when|since|because|where|saying|adding|according)\b|\bbut\b|\bwhile\b"
+    r"before|as(?!\s+well\s+as)|when|since|because|where|saying|adding|according)\b|\bbut\b|\bwhile\b"
 )
 _PRONOUN_SUBJECT = re.compile(
     r"(?:^|[\s,\"])(?:he|she|they|it|his|her|their|its|the\s+(?:minister|spokesman|spokeswoman"
