@@ -554,6 +554,13 @@ def _reciprocal(
         ):
             return []  # what "they discussed" in a call or meeting is that call or meeting
         return [(list(previous.actors), [BOTH] * len(previous.actors))]
+    host = _gathering_body(sentence, match, inside)
+    if host is not None:
+        # "to attend the Arab League summit": the body is a party, who attends the other.
+        inside = [m for m in inside if m is not host]
+        attendees = _subject(sentence, match, start, [m for m in found if m is not host], story)
+        picked = _one_per_side([*attendees, host])
+        return [(picked, [BOTH] * len(picked))] if len(picked) > 1 else []
     if any(m.end <= match.start() for m in inside):
         # A subject before the trigger: it, and whoever the trigger links to it ("met with
         # X and Y", "talks between X and Y") -- not every state the clause names ("discussed
@@ -575,6 +582,20 @@ def _reciprocal(
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
+
+
+def _gathering_body(sentence: str, match: re.Match[str], inside: list[Mention]) -> Mention | None:
+    """The organisation a summit or meeting belongs to, named right before it."""
+    if not _GATHERING.search(match.group()):
+        return None
+    for m in inside:
+        if (
+            m.kind == "org"
+            and m.end <= match.start()
+            and not sentence[m.end : match.start()].strip()
+        ):
+            return m
+    return None
 
 
 def _partners(
@@ -717,8 +738,13 @@ def _visitor_after_by(
 
 
 def _official(m: Mention) -> bool:
-    """A state actor who can travel: an official, a delegation, a government."""
-    return m.official or m.kind in ("person", "title", "org")
+    """A state actor who can travel: an official, a delegation, a government ("a French
+    government team": a demonym is an actor only before such a noun)."""
+    return (
+        m.official
+        or m.kind in ("person", "title", "org")
+        or (m.kind == "demonym" and m.role == ACTOR)
+    )
 
 
 def _destinations(
