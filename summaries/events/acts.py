@@ -351,11 +351,10 @@ def _hedged(
     """A hypothetical, negated or refused act: a hedge shortly before the trigger (asides
     left out: "China and Israel, which have no relations, discussed ...")."""
     t = tables()
-    head = "".join(
-        ch
-        for i, ch in enumerate(sentence[clause_start : match.start()], clause_start)
-        if not any(a <= i < b for a, b in asides)
-    )
+    head = sentence[clause_start : match.start()]
+    for a, b in sorted(asides, reverse=True):
+        if clause_start <= a < match.start():
+            head = head[: a - clause_start] + head[min(b, match.start()) - clause_start :]
     window = " ".join(head.split()[-_HEDGE_WORDS:])
     if t.hedge.search(window) or _CONDITION.search(head):
         return True

@@ -22,7 +22,7 @@ from typing import Any
 from summaries import countries
 from summaries.events import officials
 from summaries.events.model import same_person, token_keys
-from summaries.events.tables import Tables, tables
+from summaries.events.tables import Tables, tables, words_of
 
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
 # A person's name: up to five capitalised words, with particles ("Mohammed bin Salman").
@@ -327,6 +327,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
 def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list[Mention]:
     """Officials built around titles, each linked to its country and name when given."""
     out: list[Mention] = []
+    if not (t.title_cues & words_of(sentence)):
+        return out
     for match in t.title_pattern.finditer(sentence):
         title = t.titles[" ".join(match.group().casefold().split())]
         start, end, side = match.start(), match.end(), None
