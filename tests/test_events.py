@@ -417,3 +417,16 @@ def test_an_official_named_by_title_then_by_name_in_the_next_sentence_is_one_per
         ("praise", ("AU", "US")),
     }
     assert all(e.actors[0].person == "Michael Duffy" for e in events)
+
+
+def test_a_verb_coordinated_with_another_shares_its_subject_and_object():
+    text = (
+        "Senior U.S. officials have accused Tokyo of failing to live up to the accord and "
+        "have threatened retaliatory action."
+    )
+    events = extract_events(text, published=date(1987, 3, 24))
+    assert {(e.type, e.sides) for e in events} == {
+        ("accusation", ("JP", "US")),
+        ("threat", ("JP", "US")),
+    }
+    assert all(e.actors[0].side == "US" for e in events)

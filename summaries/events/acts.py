@@ -120,6 +120,7 @@ _TOWARD = re.compile(
 )
 _AND_HIS = re.compile(r"\s+and\s+(?:his|her)\b")
 _PURPOSE = re.compile(r"\bto\s+$")
+_SAME_SUBJECT = re.compile(r"\band\s+(?:(?:has|have|had|also|then|later)\s+)*$", re.IGNORECASE)
 _TARGET_WINDOW_WORDS = 25
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
@@ -158,6 +159,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
     asking: list[re.Match[str]] = []  # appeals and threats: what they ask or threaten is not done
     everyone = found
     purpose: list[Mention] = []  # the subject an infinitive of purpose shares ("... to protest")
+    previous: list[Mention] = []  # the last directed act's sides, for "... and have threatened"
     for i, (name, match) in enumerate(matches):
         # An aside the trigger is not in ("Boehner, who invited Netanyahu ..., plans to
         # visit Israel") is invisible to it: its breaks and its mentions.
@@ -187,7 +189,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             continue
         etype = t.by_name[name]
         if etype.mode == DIRECTED:
-            groups = _directed(name, sentence, match, start, end, found, story)
+            groups = _directed(name, sentence, match, start, end, found, story, previous)
             if purpose and _PURPOSE.search(sentence, max(0, match.start() - 4), match.start()):
                 # "the UAE summoned Sweden's ambassador to protest ...": the UAE protests
                 groups = [
@@ -197,6 +199,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
                 ] or groups
             if groups:
                 purpose = [groups[0][0][0]]
+                previous = groups[0][0]
         elif etype.mode == VISIT:
             groups = _visit(sentence, match, start, end, found, story)
         else:
@@ -502,7 +505,14 @@ def _directed(
     end: int,
     found: list[Mention],
     story: Story,
+    previous: Sequence[Mention] = (),
 ) -> list[tuple[list[Mention], list[str]]]:
+    """Who acts on whom; a verb coordinated with an earlier one ("have accused Tokyo ... and
+    have threatened retaliatory action") shares its subject and, without its own, its object."""
+    if previous and _SAME_SUBJECT.search(sentence, max(0, match.start() - 30), match.start()):
+        objects = _objects(sentence, match, end, found, {previous[0].side})
+        targets = objects or list(previous[1:])
+        return [([previous[0], *targets], [SOURCE] + [TARGET] * len(targets))]
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = _subject(sentence, match, start, found, story)
         speakers = [
