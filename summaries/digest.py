@@ -9,7 +9,8 @@ Importance, used to order a digest (config/digest.toml [ranking]):
     sources_weight * log2(1 + number of articles)      -- more outlets, bigger news
   + rank of the highest-ranked actor                   -- a presidents' call beats a spokesman
   + recency_weight * 0.5 ** (age in days / half-life)  -- yesterday beats last week
-Undated events are aged by the day their article was published or ingested.
+An event with no stated date (its own or its article's) has no age: it gets no recency,
+sorts after the dated ones and stays out of every period (see store_events).
 
 Plain text and JSON are rendered here; Telegram HTML lives in bot/render.py.
 """
@@ -25,6 +26,8 @@ from importlib import resources
 from typing import Any
 
 from summaries import countries
+from summaries.attribution import Source, sources_of
+from summaries.attribution import day_text as human_day
 from summaries.store import Store
 from summaries.store_events import EventCluster
 from summaries.summarize import summarize_cluster
@@ -37,19 +40,13 @@ STORYLINE_DAYS = 14
 
 
 @dataclass(frozen=True)
-class Source:
-    title: str | None
-    locator: str
-
-
-@dataclass(frozen=True)
 class DigestItem:
     """One event in a digest."""
 
     cluster_id: int
     headline: str
     date: str | None
-    day: str
+    day: str | None  # the stated day the event is placed on (see EventCluster.day)
     type: str
     cameo: str
     sides: tuple[str, ...]
@@ -72,7 +69,7 @@ class DigestItem:
             "people": self.people,
             "topics": self.topics,
             "summary": self.summary,
-            "sources": [{"title": s.title, "url": s.locator} for s in self.sources],
+            "sources": [s.as_json() for s in self.sources],
             "score": round(self.score, 3),
         }
 
@@ -117,9 +114,7 @@ class Digest:
                 lines.append(f"   storyline: {item.storyline}")
             if item.summary:
                 lines.append("   " + " ".join(item.summary))
-            for source in item.sources:
-                label = source.title or source.locator
-                lines.append(f"   - {label}" + (f" <{source.locator}>" if source.title else ""))
+            lines += [f"   - {source.as_text()}" for source in item.sources]
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
@@ -179,7 +174,7 @@ def build_digest(
     )
     scored = [(importance(c, today), c) for c in clusters]
     if order == "importance":
-        scored.sort(key=lambda pair: (-pair[0], pair[1].day, pair[1].id), reverse=False)
+        scored.sort(key=lambda pair: (-pair[0], pair[1].day is None, pair[1].id))
     more = limit is not None and len(scored) > offset + limit
     scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
     lines = storylines([c for _, c in scored], store)
@@ -212,9 +207,11 @@ def storylines(
     label: dict[int, str] = {}
     for n, a in enumerate(clusters):
         for b in clusters[n + 1 :]:
-            if abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > days:
-                continue
-            link = _shared_topic(a, b) or _shared_article_title(a, b, store)
+            apart = _days_apart(a, b)
+            close = apart is not None and apart <= days
+            # Undated events are linked only by an article reporting both: a shared topic
+            # says nothing when one of them may be years away from the other.
+            link = (_shared_topic(a, b) if close else None) or _shared_article_title(a, b, store)
             if link:
                 ra, rb = root(a.id), root(b.id)
                 parent[rb] = ra
@@ -228,6 +225,13 @@ def storylines(
         if len(members) > 1
         for member in members
     }
+
+
+def _days_apart(a: EventCluster, b: EventCluster) -> int | None:
+    """Days between two events' stated days; None when either has none."""
+    if a.day is None or b.day is None:
+        return None
+    return abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days)
 
 
 def _shared_topic(a: EventCluster, b: EventCluster) -> str | None:
@@ -276,8 +280,8 @@ def weekly_trend(
 ) -> Trend:
     """`code`'s events per week over the last `weeks` weeks, by partner.
 
-    Partners beyond the `top` busiest are summed as "other". Undated events count in the
-    week their article appeared.
+    Partners beyond the `top` busiest are summed as "other". Undated events are left out:
+    drawing them in the week they were found would invent news that week.
     """
     today = today or datetime.now(UTC).date()
     this_monday = today - timedelta(days=today.weekday())
@@ -286,6 +290,8 @@ def weekly_trend(
     counts: dict[str, list[int]] = {}
     events = [0] * weeks
     for cluster in store.event_clusters(code, since=mondays[0].isoformat()):
+        if cluster.day is None:
+            continue  # event_clusters(since=...) already leaves them out
         day = date.fromisoformat(cluster.day)
         week = (day - timedelta(days=day.weekday())).isoformat()
         if week not in index:
@@ -301,9 +307,12 @@ def weekly_trend(
     return Trend(code, [m.isoformat() for m in mondays], partners, events)
 
 
-def nearest_event_days(store: Store, code: str, around: date, n: int = 3) -> list[str]:
-    """The `n` days nearest to `around` on which `code` has events (for "nothing then")."""
-    days = {c.day for c in store.event_clusters(code)}
+def nearest_event_days(
+    store: Store, code: str, around: date, n: int = 3, *, partner: str | None = None
+) -> list[str]:
+    """The `n` stated days nearest to `around` on which `code` (with `partner`) has events,
+    for "nothing then"; undated events have no day to offer."""
+    days = {c.day for c in store.event_clusters(code, partner=partner) if c.day}
     return sorted(days, key=lambda d: (abs((date.fromisoformat(d) - around).days), d))[:n]
 
 
@@ -316,7 +325,6 @@ def digest_item(
     summary_words: int = SUMMARY_WORDS,
 ) -> DigestItem:
     """Headline, brief and sources for one cluster; `first` is the side named first."""
-    articles = [a for i in cluster.article_ids if (a := store.article(i)) is not None]
     # The brief comes from the sentences that report this event, pooled over its reports:
     # an article that reports four condolence calls must not give all four the same brief.
     reports = [" ".join(r.sentences) for r in cluster.reports if r.sentences]
@@ -324,9 +332,7 @@ def digest_item(
     if not summary and cluster.reports[0].sentences:
         # No sentence fits the budget whole: the reporting sentence itself, never cut.
         summary = cluster.reports[0].sentences[:1]
-    sources = list(
-        dict.fromkeys(Source(a.title, a.locator) for a in articles if a.locator or a.title)
-    )
+    sources = sources_of(store, cluster.article_ids)
     return DigestItem(
         cluster_id=cluster.id,
         headline=headline(cluster, first=first),
@@ -347,8 +353,10 @@ def importance(cluster: EventCluster, today: date) -> float:
     """The ranking score (see the module docstring)."""
     weights = _tables()["ranking"]
     sources = len(cluster.article_ids)
-    age = max(0, (today - date.fromisoformat(cluster.day)).days)
-    recency = 0.5 ** (age / float(weights["recency_half_life_days"]))
+    recency = 0.0  # an undated event's age is unknown: no bonus for being found lately
+    if cluster.day is not None:
+        age = max(0, (today - date.fromisoformat(cluster.day)).days)
+        recency = 0.5 ** (age / float(weights["recency_half_life_days"]))
     top_rank = max((title_rank(a.get("title")) for r in cluster.reports for a in r.actors),
                    default=1.0)  # fmt: skip
     return (
@@ -403,12 +411,6 @@ def side_name(code: str) -> str:
         return countries.country(code).name
     except KeyError:
         return code
-
-
-def human_day(iso: str) -> str:
-    """ "2024-01-06" -> "6 Jan 2024"."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
 def _ordered_sides(sides: tuple[str, ...], first: str | None) -> tuple[str, ...]:

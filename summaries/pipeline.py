@@ -22,7 +22,7 @@ from summaries import clean as cleaning
 from summaries import countries, dates, dedup
 from summaries.events import Event, extract_events
 from summaries.sources.items import RawItem
-from summaries.store import ArticleRecord, CountryRef, Store
+from summaries.store import ArticleRecord, CountryRef, Sighting, Store
 from summaries.store_events import EventRecord
 from summaries.summarize import summarize
 
@@ -96,6 +96,7 @@ def analyse(
         source=source,
         locator=locator,
         countries=[CountryRef(t.code, t.mentions, t.primary) for t in tags],
+        outlet=article.outlet,
     )
 
 
@@ -319,6 +320,7 @@ def ingest_item(
         sentences=sentences,
         title=item.title,
         found=found,
+        outlet=item.outlet,
     )
 
 
@@ -332,26 +334,31 @@ def ingest_text(
     title: str | None = None,
     found: dates.FoundDate | None = None,
     events: bool = True,
+    outlet: str | None = None,
 ) -> tuple[str, int]:
     """Store one article's raw text: ("new" | "duplicate", article id); SkipFile if empty.
 
     `events=False` skips event extraction (the ingest benchmark measures the stages that
-    every article needs).
+    every article needs). `outlet` (a feed's title, a page's site name) wins over the one
+    the lead names ("Islam Times - ...").
     """
     article = clean_article(raw)
-    if title:
-        article = replace(article, title=title)
-    # A story already stored only gains this location: no need to tag or summarise it again.
+    if title or outlet:
+        article = replace(article, title=title or article.title, outlet=outlet or article.outlet)
+    found = found or dates.find_date(raw)
+    # A story already stored only gains this location, with this copy's outlet, headline
+    # and date for its Sources line: no need to tag or summarise it again.
     text_hash = content_hash(article.text)
-    known = store.add_location(text_hash, source, locator)
+    published = found.value.isoformat() if found else None
+    seen = Sighting(article.outlet, article.title, published, locator, "")
+    known = store.add_location(text_hash, source, locator, seen)
     if known is not None:
         return "duplicate", known
     minhash = dedup.signature(article.text)
     near = store.near_duplicate(minhash) if minhash is not None else None
     if near is not None:
-        store.add_source(near, source, locator)
+        store.add_source(near, source, locator, seen)
         return "duplicate", near
-    found = found or dates.find_date(raw)
     record = analyse(
         article, found, source=source, locator=locator, sentences=sentences, text_hash=text_hash
     )
@@ -382,6 +389,8 @@ def store_events(
         return
     if not extracted:
         return
+    # Only for clustering (reports of one undated event are found within days of each
+    # other): the ingest day is never shown or counted as the event's date.
     day = (published or datetime.now(UTC).date()).isoformat()
     store.add_events(article_id, day, [event_record(e) for e in extracted])
 

@@ -11,7 +11,7 @@ import pytest
 from bot.cli import main
 from bot.fakeapi import parse_html
 from bot.render import MESSAGE_LIMIT, digest_messages, telegram_length
-from summaries.digest import build_digest, headline, period_bounds
+from summaries.digest import build_digest, headline, nearest_event_days, period_bounds
 from summaries.pipeline import ingest_paths
 from summaries.store import Store
 from summaries.store_events import EventRecord
@@ -89,7 +89,8 @@ def test_digest_ranks_by_sources_rank_and_recency_and_filters_by_period(store: S
     since, until = period_bounds("week", None, today=date(2024, 1, 12))
     assert (since, until) == ("2024-01-06", "2024-01-12")
     week = build_digest(store, "FR", since="2024-01-08", until=until, today=date(2024, 1, 12))
-    assert {item.date for item in week.items} == {"2024-01-11"}
+    dates = {item.date for item in week.items}  # the presidents' call and what Macron urged
+    assert None not in dates and "2024-01-11" in dates and min(dates) >= "2024-01-08"
     assert build_digest(store, "JP", partner="FR").items == []
 
 
@@ -180,3 +181,14 @@ def test_the_condolence_calls_after_kerman_form_one_storyline(store: Store):
     assert {"CN", "RS", "PK", "UNSC"} <= kerman  # all reported in seed 003's round-up
     japan = [i for i in digest.items if i.sides == ("IR", "JP") and i.type == "phone_call"]
     assert japan and all(item.storyline is None or "Kerman" not in item.storyline for item in japan)
+
+
+def test_undated_events_have_no_day_no_recency_and_no_nearest_day(store: Store):
+    """Seed 003's condolence calls state no date: they are in no period and offer no day."""
+    [pakistan] = [c for c in store.event_clusters("PK") if c.type == "phone_call"]
+    assert pakistan.date is None and pakistan.day is None and pakistan.found_at
+    assert nearest_event_days(store, "PK", date.today()) == []
+    assert build_digest(store, "PK", since="2000-01-01").items == []
+    assert nearest_event_days(store, "IR", date(2024, 1, 1), partner="FR") == [
+        "2024-01-06", "2024-01-07", "2024-01-11"
+    ]  # fmt: skip
