@@ -175,7 +175,12 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await _resolve_or_suggest(update, query)
     if not found:
         return
-    series = digests.weekly_trend(_store(context), found.code)
+    store = _store(context)
+    series = digests.weekly_trend(store, found.code)
+    if not series.total:  # an empty chart says nothing a sentence could not
+        latest = digests.nearest_event_days(store, found.code, date.today(), n=1)
+        await _reply(update, render.nothing_to_draw(found.name, len(series.weeks), latest))
+        return
     png = await asyncio.to_thread(chart.trend_png, series)  # drawing takes ~0.2 s of CPU
     # Named, so it is uploaded as image/png rather than application/octet-stream.
     await update.effective_message.reply_photo(
@@ -184,12 +189,20 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    since = (date.today() - timedelta(days=7)).isoformat()
-    rows = _store(context).country_counts(since)
-    counts = [(countries.country(code), n) for code, n, _ in rows]
-    counts = [(c, n) for c, n in counts if n]
-    keyboard = render.countries_keyboard([c for c, _ in counts[:24]]) if counts else None
-    await _reply(update, render.country_counts(counts, "this week"), reply_markup=keyboard)
+    """Countries with articles published in the last seven days; undated ones never count.
+
+    With none, the countries with older news are offered instead of a dead end.
+    """
+    store = _store(context)
+    since = (date.today() - timedelta(days=6)).isoformat()
+    counts = [(countries.country(code), n) for code, n, _ in store.country_counts(since) if n]
+    if counts:
+        keyboard = render.countries_keyboard([c for c, _ in counts[:24]])
+        await _reply(update, render.country_counts(counts, "this week"), reply_markup=keyboard)
+        return
+    older = [countries.country(code) for code, n, _ in store.country_counts() if n]
+    keyboard = render.countries_keyboard(older[:24]) if older else None
+    await _reply(update, render.no_news_this_week(bool(older)), reply_markup=keyboard)
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -403,7 +416,7 @@ async def _send_no_events(
         return
     store = _store(context)
     name = digests.side_name(code) + (f" and {digests.side_name(partner)}" if partner else "")
-    nearest = digests.nearest_event_days(store, partner or code, date.today())
+    nearest = digests.nearest_event_days(store, code, date.today(), partner=partner)
     await _reply(update, render.no_events(name, nearest))
     articles = store.articles_about(code, limit=int(_setting(context, "articles_per_reply")))
     if articles and not partner:
