@@ -388,8 +388,16 @@ def headline(cluster: EventCluster, *, first: str | None = None) -> str:
     who = _who(cluster, first)
     if who:
         parts.append(who)
-    parts.append(human_day(cluster.date) if cluster.date else "date unknown")
+    parts.append(when(cluster))
     return " · ".join(parts)
+
+
+def when(cluster: EventCluster) -> str:
+    """ "6 Jan 2024" (the event's own date); "reported 7 Jan 2024" when only its article
+    is dated (where it is placed among dated events); "date unknown" otherwise."""
+    if cluster.date:
+        return human_day(cluster.date)
+    return f"reported {human_day(cluster.day)}" if cluster.day else "date unknown"
 
 
 def people(cluster: EventCluster) -> list[str]:

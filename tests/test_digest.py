@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -192,3 +193,12 @@ def test_undated_events_have_no_day_no_recency_and_no_nearest_day(store: Store):
     assert nearest_event_days(store, "IR", date(2024, 1, 1), partner="FR") == [
         "2024-01-06", "2024-01-07", "2024-01-11"
     ]  # fmt: skip
+
+
+def test_an_event_dated_only_by_its_article_says_when_it_was_reported(tmp_path: Path):
+    with Store(tmp_path / "r.db") as db:
+        article_id, _ = db.add_article(_record("Iran and France talk"))  # published 28 Feb
+        db.add_events(article_id, "2024-02-28", [replace(_event(1), date=None)])
+        [cluster] = db.event_clusters("IR")
+    assert cluster.day == "2024-02-28"
+    assert headline(cluster).endswith(" · reported 28 Feb 2024")
