@@ -1,8 +1,9 @@
 """The `diplobot` command: a thin shell that parses arguments and calls summaries/ and bot/.
 
 Exit status: 0 when everything worked, 1 when some input was skipped or the bot stopped on
-an error, 2 for a usage or configuration mistake. Scripts rely on the subcommand names,
-flags and --json shapes, so they change only with care.
+an error, 2 for a usage or configuration mistake, 141 when the reader of the output stopped
+early (`diplobot ... | head`). Scripts rely on the subcommand names, flags and --json
+shapes, so they change only with care.
 """
 
 from __future__ import annotations
@@ -20,6 +21,30 @@ from summaries import settings as settings_mod
 from summaries.store import Store, default_db_path
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a command cut off by `head`
+
+# `diplobot fake-telegram --help`: the control endpoints a person plays the user with.
+FAKE_TELEGRAM_ENDPOINTS = """\
+control endpoints (JSON bodies; GET parameters work too):
+  POST /fake/say      {"chat_id": 42, "text": "/start"}   the user sends a message
+  POST /fake/press    {"chat_id": 42, "message_id": 7, "callback_data": "src:3"}
+                                                           the user presses a button
+  GET  /fake/sent?chat_id=42                               what the bot sent to the chat
+  POST /fake/malform  {"method": "sendMessage", "kind": "preview_as_string"}
+                      answer that method with a result PTB cannot read
+  POST /fake/limits, /fake/faults                          change --limits / --faults
+  POST /fake/register, /fake/block, /fake/unblock, /fake/deactivate  {"chat_id": 42}
+                      a chat's fate (blocked and deactivated chats answer 403)
+  POST /fake/migrate  {"chat_id": -42, "migrate_to_chat_id": -10042}
+                      the group became a supergroup
+  GET  /fake/stats, /fake/delivered?chat_id=42             counters, delivered texts
+
+example:
+  diplobot fake-telegram --port 8081 &
+  TELEGRAM_BOT_TOKEN=123:test diplobot run --api-url http://127.0.0.1:8081 &
+  curl -d '{"chat_id": 42, "text": "/country Iran"}' http://127.0.0.1:8081/fake/say
+  curl 'http://127.0.0.1:8081/fake/sent?chat_id=42'
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,9 +63,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"diplobot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a reader gone early (`| head`) shows here, where it is handled
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The output's reader stopped (`diplobot ... | head`): that is its choice, not an error.
+
+    What is still buffered can never be written, and Python's own flush at exit would print
+    a BrokenPipeError traceback: stdout is pointed at /dev/null so that flush succeeds.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -189,8 +230,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_outbox)
 
-    p = sub.add_parser("fake-telegram", help="run the Bot API test double on 127.0.0.1")
-    p.add_argument("--port", type=int, default=8081)
+    p = sub.add_parser(
+        "fake-telegram",
+        help="run the Bot API test double on 127.0.0.1",
+        description="The Bot API test double on 127.0.0.1: point `diplobot run --api-url "
+        "http://127.0.0.1:PORT` at it, then play the user over HTTP. Every request is "
+        "logged to stdout.",
+        epilog=FAKE_TELEGRAM_ENDPOINTS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--port", type=int, default=8081, help="port to listen on (8081)")
     p.add_argument("--token", default=None, help="accept only this token (default: any)")
     p.add_argument(
         "--limits", action="store_true", help="enforce Telegram's flood limits (429 past them)"
@@ -382,6 +431,10 @@ def cmd_countries(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    """Matching articles, best first: an untitled one shows its lead's opening, an undated
+    one says so, and no match says so instead of drawing an empty table."""
+    from summaries.attribution import article_headline
+
     with _open_store(args) as store:
         found = store.search(args.query, limit=args.limit)
     rows = [
@@ -390,16 +443,20 @@ def cmd_search(args: argparse.Namespace) -> int:
             "date": a.published,
             "published_at": a.published_at,
             "title": a.title,
+            "headline": article_headline(a),  # the title, or the lead's opening without one
             "summary": " ".join(a.summary),
         }
         for a in found
     ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print(f"No articles match {args.query!r}.")
     else:
         from bot import terminal
 
-        terminal.print_table("Search results", ["id", "date", "title"], rows)
+        shown = [{**r, "date": r["date"] or "date unknown", "title": r["headline"]} for r in rows]
+        terminal.print_table("Search results", ["id", "date", "title"], shown)
     return EXIT_OK
 
 

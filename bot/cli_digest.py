@@ -60,7 +60,7 @@ def cmd_events(args: argparse.Namespace, open_store: Callable[[argparse.Namespac
             return EXIT_USAGE
     with open_store(args) as store:
         clusters = store.event_clusters(code, limit=args.limit)
-    rows = [_event_json(c) for c in clusters]
+        rows = [_event_json(store, c) for c in clusters]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -74,7 +74,7 @@ def cmd_events(args: argparse.Namespace, open_store: Callable[[argparse.Namespac
         ["date", "event", "sides", "people", "sources"],
         [
             {
-                "date": r["date"] or "unknown",
+                "date": r["date"] or "date unknown",
                 "event": r["type"].replace("_", " "),
                 "sides": " – ".join(r["sides"]),
                 "people": ", ".join(r["people"]),
@@ -128,7 +128,8 @@ def _country_code(query: str) -> str | None:
     return None
 
 
-def _event_json(cluster: Any) -> dict[str, Any]:
+def _event_json(store: Store, cluster: Any) -> dict[str, Any]:
+    from summaries.attribution import sources_of
     from summaries.digest import people
 
     actors = [
@@ -144,8 +145,5 @@ def _event_json(cluster: Any) -> dict[str, Any]:
         "actors": actors,
         "people": people(cluster),
         "topics": cluster.topics,
-        "sources": [
-            {"article_id": r.article_id, "title": r.article_title, "url": r.locator}
-            for r in {r.article_id: r for r in cluster.reports}.values()
-        ],
+        "sources": [s.as_json() for s in sources_of(store, cluster.article_ids)],
     }

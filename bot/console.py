@@ -2,12 +2,15 @@
 
 The terminal is the Telegram user: each line goes to the real bot through the Bot API
 test double, and the bot's answers are printed. A number presses the button of that
-number on the bot's last message.
+number on the bot's last message. A photo (the /trend chart) is saved to a folder of its
+own in the system's temporary directory and shown by its path.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,8 @@ def main(settings: dict[str, Any], db: Path, seeds: Path | None = None) -> int:
 
 
 async def _chat(store: Store, settings: dict[str, Any]) -> None:
+    # Made on the first photo and kept after the session: the user opens the charts later.
+    photos = Path(tempfile.gettempdir()) / f"diplobot-console-{os.getpid()}"
     async with local_bot(store, settings) as tg:
         last: list[SentMessage] = []
         while True:
@@ -42,7 +47,7 @@ async def _chat(store: Store, settings: dict[str, Any]) -> None:
                 continue
             replies = await _send(tg, line, last)
             for reply in replies:
-                print(format_reply(reply), end="\n\n")
+                print(format_reply(reply, photos), end="\n\n")
             last = replies or last
 
 

@@ -1354,7 +1354,7 @@ class FakeTelegram:
             return True
         raise LookupError(
             "the actions are say, press, sent, delivered, register, block, unblock, "
-            "deactivate, migrate, limits, faults and stats"
+            "deactivate, migrate, malform, limits, faults and stats"
         )
 
     # ----------------------------------------------------------------- internals: messages

@@ -194,7 +194,10 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     found = await _resolve_or_suggest(update, query)
     if not found:
         return
-    series = await _db(context).run(digests.weekly_trend, found.code)
+    series, latest = await _db(context).run(_trend, found.code)
+    if not series.total:  # an empty chart says nothing a sentence could not
+        await _reply(update, render.nothing_to_draw(found.name, len(series.weeks), latest))
+        return
     png = await asyncio.to_thread(chart.trend_png, series)  # drawing takes ~0.2 s of CPU
     # Named, so it is uploaded as image/png rather than application/octet-stream.
     await update.effective_message.reply_photo(
@@ -203,12 +206,36 @@ async def trend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def countries_this_week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    since = (date.today() - timedelta(days=7)).isoformat()
-    rows = await _db(context).run(Store.country_counts, since)
-    counts = [(countries.country(code), n) for code, n, _ in rows]
-    counts = [(c, n) for c, n in counts if n]
-    keyboard = render.countries_keyboard([c for c, _ in counts[:24]]) if counts else None
-    await _reply(update, render.country_counts(counts, "this week"), reply_markup=keyboard)
+    """Countries with articles published in the last seven days; undated ones never count.
+
+    With none, the countries with older news are offered instead of a dead end.
+    """
+    since = (date.today() - timedelta(days=6)).isoformat()
+    recent, older = await _db(context).run(_counts_this_week, since)
+    if recent:
+        counts = [(countries.country(code), n) for code, n in recent]
+        keyboard = render.countries_keyboard([c for c, _ in counts[:24]])
+        await _reply(update, render.country_counts(counts, "this week"), reply_markup=keyboard)
+        return
+    with_news = [countries.country(code) for code in older]
+    keyboard = render.countries_keyboard(with_news[:24]) if with_news else None
+    await _reply(update, render.no_news_this_week(bool(with_news)), reply_markup=keyboard)
+
+
+def _trend(store: Store, code: str) -> tuple[digests.Trend, list[str]]:
+    """The weekly chart's series, and the latest day with events for when it is empty."""
+    series = digests.weekly_trend(store, code)
+    latest = [] if series.total else digests.nearest_event_days(store, code, date.today(), n=1)
+    return series, latest
+
+
+def _counts_this_week(store: Store, since: str) -> tuple[list[tuple[str, int]], list[str]]:
+    """(code, articles) per country with news since `since`; when none, every country with
+    any dated or undated news, busiest first, to offer instead."""
+    recent = [(code, n) for code, n, _ in store.country_counts(since) if n]
+    if recent:
+        return recent, []
+    return [], [code for code, n, _ in store.country_counts() if n]
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -470,8 +497,9 @@ async def _send_no_events(
 def _nearest_news(
     store: Store, code: str, partner: str | None, limit: int
 ) -> tuple[list[str], list[StoredArticle]]:
-    """For a page with no events: the nearest days that have some, and the newest articles."""
-    nearest = digests.nearest_event_days(store, partner or code, date.today())
+    """For a page with no events: the nearest days that have some (the pair's, for a pair),
+    and the newest articles."""
+    nearest = digests.nearest_event_days(store, code, date.today(), partner=partner)
     return nearest, store.articles_about(code, limit=limit)
 
 

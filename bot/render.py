@@ -13,13 +13,12 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from summaries.attribution import Source, article_headline, when_text
 from summaries.countries import Country
 from summaries.digest import Digest, DigestItem
 from summaries.store import StoredArticle
-from summaries.tokenize import split_sentences
 
 MESSAGE_LIMIT = 4096
-HEADLINE_CHARS = 120
 
 
 def esc(text: str) -> str:
@@ -49,23 +48,14 @@ def human_date(iso: str | None) -> str:
 
 
 def headline(article: StoredArticle) -> str:
-    """The article's title, or the opening of its lead sentence when it has none.
-
-    News leads state the event ("Pezeshkian made the comment ... with Iraqi Prime
-    Minister ..."), so the lead is a better stand-in headline than the top-ranked sentence.
-    """
-    if article.title:
-        return article.title
-    lead = split_sentences(article.text[:2000])
-    first = (lead or article.summary or [article.text])[0].strip()
-    if len(first) <= HEADLINE_CHARS:
-        return first
-    return first[:HEADLINE_CHARS].rsplit(" ", 1)[0] + "…"
+    """The article's title, or its lead's opening (summaries.attribution.article_headline)."""
+    return article_headline(article)
 
 
 def article_block(article: StoredArticle, max_chars: int = MESSAGE_LIMIT) -> str:
     """One article as HTML: bold headline, date, then its summary, within `max_chars`."""
-    head = f"<b>{esc(headline(article))}</b>\n<i>{esc(human_date(article.published))}</i>"
+    when = when_text(article.published, article.found_at)
+    head = f"<b>{esc(headline(article))}</b>\n<i>{esc(when)}</i>"
     body = esc(" ".join(article.summary)) if article.summary else "<i>no summary</i>"
     block = f"{head}\n{body}"
     if telegram_length(block) <= max_chars:
@@ -140,6 +130,12 @@ def country_counts(counts: Sequence[tuple[Country, int]], period: str) -> str:
         return f"No news {esc(period)} yet."
     lines = [f"{flag(c.code)} {esc(c.name)} — {n}" for c, n in counts]
     return split_messages(lines, header=f"<b>Countries with news {esc(period)}</b>")[0]
+
+
+def no_news_this_week(older: bool) -> str:
+    """/countries with nothing published in the last seven days (undated news never counts)."""
+    text = "No news published this week."
+    return f"{text}\nCountries with earlier news:" if older else f"{text} No articles yet."
 
 
 def subscriptions_list(rows: Sequence[tuple[Country, str, str]], timezone: str) -> str:
@@ -232,21 +228,25 @@ def event_block(item: DigestItem, *, sources: bool = True) -> str:
 
 
 def source_line(item: DigestItem, limit: int = 5) -> str:
-    """ "Sources: <a>Outlet one</a>, <a>Outlet two</a> (+3 more)"."""
-    links = [source_link(s.title, s.locator) for s in item.sources[:limit]]
+    """ "Sources:" and one line per source (outlet, linked headline, date), "+3 more"."""
+    lines = [f"• {source_link(s)}" for s in item.sources[:limit]]
     more = len(item.sources) - limit
-    suffix = f" (+{more} more)" if more > 0 else ""
+    if more > 0:
+        lines.append(f"… and {more} more")
     noun = "Source" if len(item.sources) == 1 else f"{len(item.sources)} sources"
-    return f"<i>{noun}:</i> " + ", ".join(links) + suffix
+    return "\n".join([f"<i>{noun}:</i>", *lines])
 
 
-def source_link(title: str | None, locator: str) -> str:
-    """A link when the source is a web address, its escaped name otherwise."""
-    label = title or locator.rsplit("/", 1)[-1] or locator
-    label = label if len(label) <= 80 else label[:79] + "…"
-    if locator.startswith(("http://", "https://")):
-        return f'<a href="{esc(locator)}">{esc(label)}</a>'
-    return esc(label)
+def source_link(source: Source) -> str:
+    """ "Islam Times — <a>Headline</a> · 7 Jan 2024": who, what (linked when there is a web
+    address) and when. A file or record locator is never shown: it names nothing a reader
+    can check."""
+    title = source.title if len(source.title) <= 100 else source.title[:99] + "…"
+    what = esc(title)
+    if source.url:
+        what = f'<a href="{esc(source.url)}">{what}</a>'
+    who = f"<b>{esc(source.outlet)}</b> — " if source.outlet else ""
+    return f"{who}{what} · {esc(source.when)}"
 
 
 def digest_messages(digest: Digest, title: str | None = None) -> list[str]:
@@ -277,7 +277,7 @@ def event_page(
 def sources_message(item: DigestItem) -> str:
     """Every source of one event, one per line, under its headline."""
     lines = [f"<b>{esc(item.headline)}</b>"]
-    lines += [f"• {source_link(s.title, s.locator)}" for s in item.sources[:30]]
+    lines += [f"• {source_link(s)}" for s in item.sources[:30]]
     if len(item.sources) > 30:
         lines.append(f"… and {len(item.sources) - 30} more")
     return "\n".join(lines)
@@ -289,6 +289,14 @@ def no_events(name: str, nearest: Sequence[str]) -> str:
     if nearest:
         days = ", ".join(esc(human_date(d)) for d in nearest)
         text += f"\nNearest days with events: {days}."
+    return text
+
+
+def nothing_to_draw(name: str, weeks: int, latest: Sequence[str]) -> str:
+    """/trend for a country with no dated events in the chart's weeks: no empty chart."""
+    text = f"Nothing to draw: no dated events for <b>{esc(name)}</b> in the last {weeks} weeks."
+    if latest:
+        text += f"\nIts latest dated event: {esc(human_date(latest[0]))}."
     return text
 
 

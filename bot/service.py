@@ -59,6 +59,7 @@ def run(
 ) -> int:
     """Serve until SIGTERM / Ctrl-C; 0 on a clean stop, 1 when the bot could not start."""
     api_url = api_url or TELEGRAM_API_URL
+    quiet_library_logs(verbose=logging.getLogger().isEnabledFor(logging.DEBUG))
     logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
     secret = (webhook.secret or secrets.token_urlsafe(32)) if webhook else None
     # The webhook secret is a credential like the token: PTB logs setWebhook's
@@ -75,7 +76,9 @@ def run(
             return 1
     app = build_application(store, settings, token, api_url)
     Runtime(store, settings, token, api_url).install(app)
-    log.info("starting diplobot against %s (%s)", api_url, "webhook" if webhook else "polling")
+    # At debug only: a server that cannot be reached is then one line, not two (the
+    # "connected" line at info comes once getMe has answered).
+    log.debug("starting diplobot against %s (%s)", api_url, "webhook" if webhook else "polling")
     try:
         if webhook and sock and secret:
             serving = receiver.serve(
@@ -96,7 +99,8 @@ def run(
         return 1
     except NetworkError as exc:
         print(
-            f"diplobot: cannot reach the Bot API at {api_url}: {_safe(exc, token, secret)}",
+            f"diplobot: cannot reach the Bot API at {api_url} ({_safe(exc, token, secret)}); "
+            "is the server up and --api-url right?",
             file=sys.stderr,
         )
         return 1
@@ -115,6 +119,28 @@ def run(
         )
         return 1
     return 0
+
+
+def quiet_library_logs(verbose: bool) -> None:
+    """Keep the default log to what diplobot itself reports (-v shows everything).
+
+    APScheduler logs each job it adds and runs at INFO, every few seconds; httpx logs every
+    request to the Bot API. And when the Bot API cannot be reached or refuses the token at
+    start-up, PTB logs the failure with three chained tracebacks before `run` reports the
+    same in one line a user can act on.
+    """
+    if verbose:
+        return
+    for name in ("apscheduler", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    ext = logging.getLogger("telegram.ext")
+    if _not_a_start_up_failure not in ext.filters:
+        ext.addFilter(_not_a_start_up_failure)
+
+
+def _not_a_start_up_failure(record: logging.LogRecord) -> bool:
+    """False for PTB's report of a failed start-up (`run` says it in one line instead)."""
+    return not record.getMessage().startswith("Network Retry Loop (Bootstrap")
 
 
 def _knows_itself(bot: Bot) -> bool:
@@ -160,13 +186,19 @@ class Runtime:
         queue.run_once(self._start_delivery, when=0, name="delivery")
         queue.run_repeating(self._digests, interval=plan["digest_check_s"], first=1, name="digests")
         queue.run_repeating(self._poll, interval=plan["poll_check_s"], first=2, name="poll")
-        previous = app.post_stop
+        previous, initialised = app.post_stop, app.post_init
+
+        async def started(application: Application) -> None:
+            log.info("connected to %s as @%s", self.api_url, application.bot.username)
+            if initialised:
+                await initialised(application)
 
         async def stopping(application: Application) -> None:
             await self.shutdown()
             if previous:
                 await previous(application)
 
+        app.post_init = started
         app.post_stop = stopping
 
     async def _start_delivery(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -201,18 +233,20 @@ class Runtime:
             self._wake()
 
     async def _poll(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not await self._threads().run(Store.feeds):
-            return
-        reports = await asyncio.to_thread(self._poll_sources)
-        for report in reports:
-            if report.new or report.failed:
-                log.info(
-                    "source %s: %d new, %d failed %s",
-                    report.location,
-                    report.new,
-                    report.failed,
-                    report.note,
-                )
+        """Poll the sources that are due, then push every new event to instant subscribers:
+        also those of articles another process (`diplobot ingest PATH`) wrote to the same
+        database, so the look for new events runs even when no source is registered."""
+        if await self._threads().run(Store.feeds):
+            reports = await asyncio.to_thread(self._poll_sources)
+            for report in reports:
+                if report.new or report.failed:
+                    log.info(
+                        "source %s: %d new, %d failed %s",
+                        report.location,
+                        report.new,
+                        report.failed,
+                        report.note,
+                    )
         await self._queue_instant()
 
     async def _queue_instant(self) -> None:

@@ -49,13 +49,15 @@ _URL_MARKS = re.compile(r"[/@]|www", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class CleanArticle:
-    """A cleaned article: its headline (None when the page has none), body paragraphs, and
-    the verbatim value of the scraper's " date" header (validated by `dates.find_date`).
+    """A cleaned article: its headline (None when the page has none), body paragraphs, the
+    verbatim value of the scraper's " date" header (validated by `dates.find_date`), and the
+    outlet the lead names before its first sentence ("Islam Times - ..."), if any.
     """
 
     title: str | None
     paragraphs: list[str]
     header_date: str | None = None
+    outlet: str | None = None
 
     @property
     def text(self) -> str:
@@ -87,8 +89,10 @@ def clean(raw: str) -> CleanArticle:
     lines = _without_furniture(_squashed_lines(text))
     title, body_start = _headline(lines)
     paragraphs = _paragraphs(lines[body_start:])
-    paragraphs = _without_lead_prefix(paragraphs)
-    return CleanArticle(title=title, paragraphs=_unglued(paragraphs), header_date=header_date)
+    outlet, paragraphs = _without_lead_prefix(paragraphs)
+    return CleanArticle(
+        title=title, paragraphs=_unglued(paragraphs), header_date=header_date, outlet=outlet
+    )
 
 
 def _unglued(paragraphs: list[str]) -> list[str]:
@@ -320,17 +324,19 @@ def _wrapped(previous: str, line: str) -> bool:
     return (end.islower() or end == ",") and line[0].islower()
 
 
-def _without_lead_prefix(paragraphs: list[str]) -> list[str]:
-    """The paragraphs with the outlet or agency prefix removed from the lead's start."""
+def _without_lead_prefix(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """(outlet, paragraphs): the outlet or agency prefix removed from the lead's start, and
+    the name it gave (the pattern's `outlet` group), which is who published the story."""
     if not paragraphs:
-        return paragraphs
-    lead = paragraphs[0]
+        return None, paragraphs
+    lead, outlet = paragraphs[0], None
     for pattern in _tables().lead_prefixes:
         match = pattern.match(lead)
         if match:
             lead = lead[match.end() :]
+            outlet = match.groupdict().get("outlet")
             break
-    return ([lead] if lead else []) + paragraphs[1:]
+    return outlet, ([lead] if lead else []) + paragraphs[1:]
 
 
 def _section_menu(names: list[str]) -> str:

@@ -9,7 +9,8 @@ Importance, used to order a digest (config/digest.toml [ranking]):
     sources_weight * log2(1 + number of articles)      -- more outlets, bigger news
   + rank of the highest-ranked actor                   -- a presidents' call beats a spokesman
   + recency_weight * 0.5 ** (age in days / half-life)  -- yesterday beats last week
-Undated events are aged by the day their article was published or ingested.
+An event with no stated date (its own or its article's) has no age: it gets no recency,
+sorts after the dated ones and stays out of every period (see store_events).
 
 Plain text and JSON are rendered here; Telegram HTML lives in bot/render.py.
 """
@@ -27,6 +28,8 @@ from importlib import resources
 from typing import Any
 
 from summaries import names, openers, sides
+from summaries.attribution import Source, sources_of
+from summaries.attribution import day_text as human_day
 from summaries.events.model import straighten_quotes
 from summaries.store import Store, StoredArticle
 from summaries.store_events import EventCluster
@@ -43,19 +46,13 @@ LEAD_IN_SENTENCES = 3
 
 
 @dataclass(frozen=True)
-class Source:
-    title: str | None
-    locator: str
-
-
-@dataclass(frozen=True)
 class DigestItem:
     """One event in a digest."""
 
     cluster_id: int
     headline: str
     date: str | None
-    day: str
+    day: str | None  # the stated day the event is placed on (see EventCluster.day)
     type: str
     cameo: str
     sides: tuple[str, ...]
@@ -78,7 +75,7 @@ class DigestItem:
             "people": self.people,
             "topics": self.topics,
             "summary": self.summary,
-            "sources": [{"title": s.title, "url": s.locator} for s in self.sources],
+            "sources": [s.as_json() for s in self.sources],
             "score": round(self.score, 3),
         }
 
@@ -123,9 +120,7 @@ class Digest:
                 lines.append(f"   storyline: {item.storyline}")
             if item.summary:
                 lines.append("   " + " ".join(item.summary))
-            for source in item.sources:
-                label = source.title or source.locator
-                lines.append(f"   - {label}" + (f" <{source.locator}>" if source.title else ""))
+            lines += [f"   - {source.as_text()}" for source in item.sources]
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
@@ -185,7 +180,7 @@ def build_digest(
     )
     scored = [(importance(c, today), c) for c in clusters]
     if order == "importance":
-        scored.sort(key=lambda pair: (-pair[0], pair[1].day, pair[1].id), reverse=False)
+        scored.sort(key=lambda pair: (-pair[0], pair[1].day is None, pair[1].id))
     more = limit is not None and len(scored) > offset + limit
     scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
     lines = storylines([c for _, c in scored])
@@ -202,8 +197,8 @@ def build_digest(
 def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict[int, str]:
     """Cluster id -> storyline label, for events that share a topic with another.
 
-    Two events belong to one storyline when they are at most `days` apart and share a topic
-    ("Kerman attack"); the storyline is named by the topic most of its events share. An
+    Two events belong to one storyline when both are dated, at most `days` apart and share a
+    topic ("Kerman attack"); the storyline is named by the topic most of its events share. An
     event linked to no other gets no storyline: a storyline of one event, or one named by
     the headline of the article that reported it, says nothing the event does not.
     """
@@ -217,7 +212,9 @@ def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict
 
     for n, a in enumerate(clusters):
         for b in clusters[n + 1 :]:
-            if abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > days:
+            apart = _days_apart(a, b)
+            # Undated events are not linked by a topic: one of them may be years away.
+            if apart is None or apart > days:
                 continue
             if set(a.topics) & set(b.topics):
                 parent[root(b.id)] = root(a.id)
@@ -232,6 +229,13 @@ def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict
         label = max(shared, key=lambda t: shared[t])  # the first of the most shared
         labels.update(dict.fromkeys((c.id for c in members), label))
     return labels
+
+
+def _days_apart(a: EventCluster, b: EventCluster) -> int | None:
+    """Days between two events' stated days; None when either has none."""
+    if a.day is None or b.day is None:
+        return None
+    return abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days)
 
 
 def latest(
@@ -269,8 +273,8 @@ def weekly_trend(
 ) -> Trend:
     """`code`'s events per week over the last `weeks` weeks, by partner.
 
-    Partners beyond the `top` busiest are summed as "other". Undated events count in the
-    week their article appeared.
+    Partners beyond the `top` busiest are summed as "other". Undated events are left out:
+    drawing them in the week they were found would invent news that week.
     """
     today = today or datetime.now(UTC).date()
     this_monday = today - timedelta(days=today.weekday())
@@ -279,6 +283,8 @@ def weekly_trend(
     counts: dict[str, list[int]] = {}
     events = [0] * weeks
     for cluster in store.event_clusters(code, since=mondays[0].isoformat()):
+        if cluster.day is None:
+            continue  # event_clusters(since=...) already leaves them out
         day = date.fromisoformat(cluster.day)
         week = (day - timedelta(days=day.weekday())).isoformat()
         if week not in index:
@@ -294,9 +300,12 @@ def weekly_trend(
     return Trend(code, [m.isoformat() for m in mondays], partners, events)
 
 
-def nearest_event_days(store: Store, code: str, around: date, n: int = 3) -> list[str]:
-    """The `n` days nearest to `around` on which `code` has events (for "nothing then")."""
-    days = {c.day for c in store.event_clusters(code)}
+def nearest_event_days(
+    store: Store, code: str, around: date, n: int = 3, *, partner: str | None = None
+) -> list[str]:
+    """The `n` stated days nearest to `around` on which `code` (with `partner`) has events,
+    for "nothing then"; undated events have no day to offer."""
+    days = {c.day for c in store.event_clusters(code, partner=partner) if c.day}
     return sorted(days, key=lambda d: (abs((date.fromisoformat(d) - around).days), d))[:n]
 
 
@@ -325,9 +334,7 @@ def digest_item(
         # No sentence fits the budget whole: the reporting sentence itself, never cut.
         summary = cluster.reports[0].sentences[:1]
     summary = opening(_lead_in(summary, cluster, {a.id: a for a in articles}))
-    sources = list(
-        dict.fromkeys(Source(a.title, a.locator) for a in articles if a.locator or a.title)
-    )
+    sources = sources_of(store, cluster.article_ids)
     return DigestItem(
         cluster_id=cluster.id,
         headline=headline(cluster, first=first, spellings=spellings),
@@ -378,8 +385,10 @@ def importance(cluster: EventCluster, today: date) -> float:
     """The ranking score (see the module docstring)."""
     weights = _tables()["ranking"]
     sources = len(cluster.article_ids)
-    age = max(0, (today - date.fromisoformat(cluster.day)).days)
-    recency = 0.5 ** (age / float(weights["recency_half_life_days"]))
+    recency = 0.0  # an undated event's age is unknown: no bonus for being found lately
+    if cluster.day is not None:
+        age = max(0, (today - date.fromisoformat(cluster.day)).days)
+        recency = 0.5 ** (age / float(weights["recency_half_life_days"]))
     top_rank = max((title_rank(a.get("title")) for r in cluster.reports for a in r.actors),
                    default=1.0)  # fmt: skip
     return (
@@ -417,8 +426,16 @@ def headline(
     who = _who(cluster, first, spellings or {})
     if who:
         parts.append(who)
-    parts.append(human_day(cluster.date) if cluster.date else "date unknown")
+    parts.append(when(cluster))
     return " · ".join(parts)
+
+
+def when(cluster: EventCluster) -> str:
+    """ "6 Jan 2024" (the event's own date); "reported 7 Jan 2024" when only its article
+    is dated (where it is placed among dated events); "date unknown" otherwise."""
+    if cluster.date:
+        return human_day(cluster.date)
+    return f"reported {human_day(cluster.day)}" if cluster.day else "date unknown"
 
 
 def people(cluster: EventCluster, spellings: Mapping[str, str] | None = None) -> list[str]:
@@ -442,12 +459,6 @@ def person_spellings(store: Store) -> dict[str, str]:
 def side_name(code: str) -> str:
     """A country's display name, or an organisation's ("UN Security Council")."""
     return sides.name(code)
-
-
-def human_day(iso: str) -> str:
-    """ "2024-01-06" -> "6 Jan 2024"."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%b')} {day.year}"
 
 
 def _ordered_sides(sides: tuple[str, ...], first: str | None) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from summaries import clean as cleaning
 from summaries import countries, dates, dedup
 from summaries.events import Event, extract_events
 from summaries.sources.items import RawItem
-from summaries.store import ArticleRecord, CountryRef, Store
+from summaries.store import ArticleRecord, CountryRef, Sighting, Store
 from summaries.store_events import EventRecord
 from summaries.summarize import summarize
 
@@ -103,6 +103,7 @@ def analyse(
         source=source,
         locator=locator,
         countries=[CountryRef(t.code, t.mentions, t.primary) for t in tags],
+        outlet=article.outlet,
     )
 
 
@@ -345,6 +346,7 @@ class Prepared:
     label: str
     source: str
     locator: str
+    seen: Sighting  # this copy's outlet, headline and stated date, for its Sources line
     record: ArticleRecord | None = None
     known_id: int | None = None
     events: list[EventRecord] = field(default_factory=list)
@@ -387,6 +389,7 @@ def prepare_item(
         title=item.title,
         found=found,
         label=label or locator,
+        outlet=item.outlet,
     )
 
 
@@ -401,6 +404,7 @@ def prepare_text(
     found: dates.FoundDate | None = None,
     events: bool = True,
     label: str = "",
+    outlet: str | None = None,
 ) -> Prepared:
     """Clean, date, tag, summarise and extract events from one article, writing nothing.
 
@@ -408,12 +412,18 @@ def prepare_text(
     under the write lock before). The store is only read: a story already stored skips
     the analysis. SkipFile when nothing of the text is left.
     `events=False` skips event extraction (the ingest benchmark measures the stages that
-    every article needs).
+    every article needs). `outlet` (a feed's title, a page's site name) wins over the one
+    the lead names ("Islam Times - ...").
     """
     article = clean_article(raw)
-    if title:
-        article = replace(article, title=title)
-    prepared = Prepared(label or locator, source, locator)
+    if title or outlet:
+        article = replace(article, title=title or article.title, outlet=outlet or article.outlet)
+    found = found or dates.find_date(raw)
+    # A story already stored only gains this location, with this copy's outlet, headline
+    # and date for its Sources line: no need to tag or summarise it again.
+    published = found.value.isoformat() if found else None
+    seen = Sighting(article.outlet, article.title, published, locator, "")
+    prepared = Prepared(label or locator, source, locator, seen)
     text_hash = content_hash(article.text)
     prepared.known_id = store.known_article(text_hash)
     if prepared.known_id is not None:
@@ -422,7 +432,6 @@ def prepare_text(
     prepared.known_id = store.near_duplicate(minhash) if minhash is not None else None
     if prepared.known_id is not None:
         return prepared
-    found = found or dates.find_date(raw)
     record = analyse(
         article, found, source=source, locator=locator, sentences=sentences, text_hash=text_hash
     )
@@ -430,6 +439,8 @@ def prepare_text(
     prepared.record = record
     if events:
         prepared.events = extract_event_records(article, found, locator)
+        # Only for clustering (reports of one undated event are found within days of each
+        # other): the ingest day is never shown or counted as the event's date.
         prepared.event_day = (found.value if found else datetime.now(UTC).date()).isoformat()
     return prepared
 
@@ -454,7 +465,7 @@ def _write_one(store: Store, prepared: Prepared) -> tuple[str, int]:
         prepared.known_id = store.near_duplicate(record.minhash)
     if record is None or prepared.known_id is not None:
         known = int(prepared.known_id)  # type: ignore[arg-type] - set whenever record is None
-        store.add_source(known, prepared.source, prepared.locator)
+        store.add_source(known, prepared.source, prepared.locator, prepared.seen)
         return "duplicate", known
     article_id, is_new = store.add_article(record)
     if is_new and prepared.events:
@@ -479,11 +490,15 @@ def ingest_text(
     title: str | None = None,
     found: dates.FoundDate | None = None,
     events: bool = True,
+    outlet: str | None = None,
 ) -> tuple[str, int]:
-    """Store one article's raw text: ("new" | "duplicate", article id); SkipFile if empty."""
+    """Store one article's raw text: ("new" | "duplicate", article id); SkipFile if empty.
+
+    `outlet` (a feed's title, a page's site name) wins over the one the lead names.
+    """
     prepared = prepare_text(
         store, raw, source=source, locator=locator, sentences=sentences,
-        title=title, found=found, events=events,
+        title=title, found=found, events=events, outlet=outlet,
     )  # fmt: skip
     return _write_alone(store, prepared)
 

@@ -30,8 +30,9 @@ import sqlite_utils
 from summaries import dedup
 from summaries.store_delivery import DELIVERY_SCHEMA, DeliveryQueries
 from summaries.store_events import EventQueries
+from summaries.store_feeds import FeedQueries
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # How long a connection waits for another's write lock before "database is locked". Write
 # transactions last milliseconds (bench/concurrency.py), so reaching this means a writer is
 # stuck, and failing loudly beats waiting forever.
@@ -64,6 +65,26 @@ class ArticleRecord:
     # The full UTC time ("2024-03-05T08:30:00Z") when the source gave one; `published`
     # stays the UTC day, the key every query by period uses.
     published_at: str | None = None
+    # Who published it, as the source names itself (feed title, site name, "Islam Times - ").
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One place a story was seen, as a reader's Sources line shows it: the outlet, that
+    copy's headline and stated date, where it is (`locator`: a URL, a file or a record)
+    and when it was found. A story republished by two outlets has two."""
+
+    outlet: str | None
+    title: str | None
+    published: str | None
+    locator: str
+    found_at: str
+
+    @property
+    def url(self) -> str | None:
+        """The link a reader can open; None for a file or a record (never shown)."""
+        return self.locator if self.locator.startswith(("http://", "https://")) else None
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,7 @@ class StoredArticle:
     date_source: str | None
     locator: str
     published_at: str | None = None
+    found_at: str | None = None  # when it was ingested (UTC, ISO): never its date
 
 
 # The shortest word a search term may be split into when the index holds it written as two
@@ -98,7 +120,7 @@ def default_db_path() -> Path:
     return Path(base) / "diplobot" / "diplobot.db"
 
 
-class Store(EventQueries, DeliveryQueries):
+class Store(EventQueries, DeliveryQueries, FeedQueries):
     """A diplobot database file, migrated to the current schema on open."""
 
     def __init__(self, path: str | Path) -> None:
@@ -170,6 +192,8 @@ class Store(EventQueries, DeliveryQueries):
             if version < 6:
                 for statement in DELIVERY_SCHEMA:
                     self.db.execute(statement)
+            if version < 7:
+                self._migrate_v7()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -307,6 +331,13 @@ class Store(EventQueries, DeliveryQueries):
             "code TEXT NOT NULL, PRIMARY KEY (code, event_id))"
         )
 
+    def _migrate_v7(self) -> None:
+        """v7: each place a story was seen keeps its outlet, headline and stated date, so
+        the Sources list names who published it instead of a file name. Older rows have
+        none: they show their article's headline and date."""
+        for column in ("outlet", "title", "published"):
+            self.db.execute(f"ALTER TABLE article_sources ADD COLUMN {column} TEXT")
+
     # -- articles -------------------------------------------------------------------------
 
     def add_article(self, record: ArticleRecord) -> tuple[int, bool]:
@@ -348,7 +379,8 @@ class Store(EventQueries, DeliveryQueries):
                 )
             else:
                 article_id = self._article_id(record.content_hash)
-            self._add_source(article_id, record.source, record.locator)
+            seen = Sighting(record.outlet, record.title, record.published, record.locator, "")
+            self._add_source(article_id, record.source, seen)
         if is_new and record.minhash is not None and self._near is not None:
             self._near.add(int(article_id), record.minhash)
         return int(article_id), is_new
@@ -425,17 +457,20 @@ class Store(EventQueries, DeliveryQueries):
             self._near = index
         return self._near
 
-    def _add_source(self, article_id: int, source: str, locator: str) -> None:
+    def _add_source(self, article_id: int, source: str, seen: Sighting) -> None:
         """One statement, so atomic on its own: callers need no savepoint around it."""
         self.db.conn.execute(
-            "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at) "
-            "VALUES (?, ?, ?, ?)",
-            [article_id, source, locator, _now()],
+            "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at, "
+            "outlet, title, published) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [article_id, source, seen.locator, _now(), seen.outlet, seen.title, seen.published],
         )
 
-    def add_source(self, article_id: int, source: str, locator: str) -> None:
-        """Record another place where a stored article (say, a near-copy) was seen."""
-        self._add_source(article_id, source, locator)
+    def add_source(
+        self, article_id: int, source: str, locator: str, seen: Sighting | None = None
+    ) -> None:
+        """Record another place where a stored article (say, a near-copy) was seen;
+        `seen` gives that copy's outlet, headline and date when known."""
+        self._add_source(article_id, source, _at(seen, locator))
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -469,12 +504,25 @@ class Store(EventQueries, DeliveryQueries):
             [after_id],
         )
 
-    def add_location(self, content_hash: str, source: str, locator: str) -> int | None:
+    def add_location(
+        self, content_hash: str, source: str, locator: str, seen: Sighting | None = None
+    ) -> int | None:
         """Record another place a stored article was seen; None if the hash is unknown."""
         article_id = self._article_id(content_hash)
         if article_id is not None:
-            self._add_source(article_id, source, locator)
+            self._add_source(article_id, source, _at(seen, locator))
         return article_id
+
+    def sightings(self, article_id: int) -> list[Sighting]:
+        """Every place the article was seen, first found first; a copy stored without a
+        headline or date (older databases) shows the article's own."""
+        rows = self.db.conn.execute(
+            "SELECT s.outlet, COALESCE(s.title, a.title), COALESCE(s.published, a.published), "
+            "s.locator, s.seen_at FROM article_sources s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.article_id = ? ORDER BY s.seen_at, s.rowid",
+            [article_id],
+        ).fetchall()
+        return [Sighting(*row) for row in rows]
 
     def article_count(self) -> int:
         return self.db["articles"].count
@@ -496,12 +544,13 @@ class Store(EventQueries, DeliveryQueries):
     def country_counts(self, since: str | None = None) -> list[tuple[str, int, int]]:
         """(code, primary articles, all articles) per tagged country, busiest first.
 
-        `since` (an ISO date) keeps articles published on or after it; an undated article
-        counts by the day it was ingested, so news with no date is not hidden.
+        `since` (an ISO date) keeps articles published on or after it. An undated article
+        is in no period: counting it by the day it was ingested made years-old stories
+        "news this week".
         """
         where, params = "", []
         if since:
-            where = "WHERE COALESCE(a.published, substr(a.ingested_at, 1, 10)) >= ?"
+            where = "WHERE a.published >= ?"
             params = [since]
         rows = self.db.execute(
             f"""
@@ -601,68 +650,24 @@ class Store(EventQueries, DeliveryQueries):
         ).fetchone()
         return row is not None
 
-    # -- sources (feeds and folders to poll) ---------------------------------------------
-
-    def add_feed(
-        self, kind: str, location: str, title: str | None = None, interval_s: int | None = None
-    ) -> tuple[int, bool]:
-        """Register a source once; (id, True) when new, (id, False) when already there.
-
-        `interval_s` is how often `diplobot run` polls it (None: the configured default);
-        adding a known source again with an interval updates it.
-        """
-        with self._savepoint():
-            row = self.db.execute(
-                "SELECT id FROM sources WHERE location = ?", [location]
-            ).fetchone()
-            if row:
-                if interval_s is not None:
-                    self.db.execute(
-                        "UPDATE sources SET interval_s = ? WHERE id = ?", [interval_s, row[0]]
-                    )
-                return int(row[0]), False
-            cur = self.db.execute(
-                "INSERT INTO sources(kind, location, title, failures, added_at, interval_s) "
-                "VALUES (?, ?, ?, 0, ?, ?)",
-                [kind, location, title, _now(), interval_s],
-            )
-        return int(cur.lastrowid), True
-
-    def remove_feed(self, source_id: int) -> bool:
-        with self._savepoint():
-            cur = self.db.execute("DELETE FROM sources WHERE id = ?", [source_id])
-        return cur.rowcount == 1
-
-    def feeds(self) -> list[dict]:
-        """Every registered source with its polling state, oldest first."""
-        return list(self.db["sources"].rows_where(order_by="id"))
-
-    def feed_polled(self, source_id: int, error: str | None, **state: str | None) -> None:
-        """Record a poll: success resets the failure count, an error increments it.
-
-        `state` may carry etag, last_modified and next_attempt.
-        """
-        with self._savepoint():
-            if error is None:
-                self.db["sources"].update(
-                    source_id, {"last_success": _now(), "failures": 0, **state}
-                )
-            else:
-                failures = self.db["sources"].get(source_id)["failures"] or 0
-                self.db["sources"].update(
-                    source_id, {"last_error": error, "failures": failures + 1, **state}
-                )
-
 
 _ARTICLE_COLUMNS = (
     "a.id, a.title, a.text, a.summary, a.published, a.date_source, a.published_at, "
     "(SELECT locator FROM article_sources s WHERE s.article_id = a.id "
-    "ORDER BY seen_at LIMIT 1)"
+    "ORDER BY seen_at LIMIT 1), a.ingested_at"
 )
 
 
+def _at(seen: Sighting | None, locator: str) -> Sighting:
+    """`seen` at `locator` (a sighting with nothing known but the place when None)."""
+    if seen is None:
+        return Sighting(None, None, None, locator, "")
+    return Sighting(seen.outlet, seen.title, seen.published, locator, "")
+
+
 def _article(row: tuple) -> StoredArticle:
-    article_id, title, text, summary, published, date_source, published_at, locator = row
+    (article_id, title, text, summary, published, date_source, published_at, locator,
+     found_at) = row  # fmt: skip
     return StoredArticle(
         id=article_id,
         title=title,
@@ -672,6 +677,7 @@ def _article(row: tuple) -> StoredArticle:
         date_source=date_source,
         locator=locator or "",
         published_at=published_at,
+        found_at=found_at,
     )
 
 

@@ -6,6 +6,11 @@ side (a foreign ministers' call and a presidents' call on the same day are two e
 Clustering happens when an article's events are stored, so a cluster id never changes and
 can key a button, a delivery or a digest line.
 
+Time is never invented: a cluster's `day` is a date a source states (the event's own, else
+its article's publication date) or None. The `day` column, which falls back to the day the
+article was found, only places reports for clustering; it is never shown, sorted on or
+counted as the news's date. Undated clusters come after dated ones, newest found first.
+
 `Store` inherits these queries; the SQL stays next to the schema it reads (store.py).
 """
 
@@ -60,6 +65,10 @@ class StoredEvent:
     sentences: list[str]
     article_title: str | None
     locator: str
+    # The publication date the article states (None when it states none), and when this
+    # report was stored: "when we found it", never the news's date.
+    article_date: str | None = None
+    found_at: str = ""
 
 
 @dataclass
@@ -90,8 +99,16 @@ class EventCluster:
         return min(set(known), key=lambda d: (-known.count(d), d))
 
     @property
-    def day(self) -> str:
-        return self.date or min(r.day for r in self.reports)
+    def day(self) -> str | None:
+        """The day the news is placed on: its own date, else the earliest publication date
+        of its articles; None when no source states one (never the day it was found)."""
+        stated = [r.article_date for r in self.reports if r.article_date]
+        return self.date or (min(stated) if stated else None)
+
+    @property
+    def found_at(self) -> str:
+        """When its first report was stored (UTC, ISO): what "found" means, never "dated"."""
+        return min(r.found_at for r in self.reports)
 
     @property
     def actors(self) -> dict[str, dict[str, Any]]:
@@ -123,7 +140,8 @@ class EventQueries:
     ) -> list[tuple[int, bool]]:
         """Store an article's events; per event (cluster id, True if it started a cluster).
 
-        `article_day` (the article's date, or the day it was ingested) places undated events.
+        `article_day` (the article's date, or the day it was ingested) places undated events
+        for clustering only: reports of one undated event arrive within days of each other.
         """
         conn: sqlite3.Connection = self.db.conn
         out: list[tuple[int, bool]] = []
@@ -194,9 +212,11 @@ class EventQueries:
     ) -> list[EventCluster]:
         """Clusters involving `code` (and `partner`), newest first; all when code is None.
 
-        `since`/`until` (ISO days, inclusive) filter on the cluster's day; `found_after` /
-        `found_until` (UTC times, as utc_iso writes them) on when its first report was
-        stored: what a scheduled digest calls new.
+        `since`/`until` (ISO days, inclusive) filter on the cluster's stated day, so an
+        undated cluster is in no period; `found_after` / `found_until` (UTC times, as
+        utc_iso writes them) on when its first report was stored: what a scheduled digest
+        calls new. Dated clusters come first, newest first; undated ones after them, the
+        latest found first (see `newest_first`).
         """
         where, params = ["1 = 1"], []
         if found_after or found_until:
@@ -220,10 +240,10 @@ class EventQueries:
         ]
         clusters = self._clusters(ids)
         if since:
-            clusters = [c for c in clusters if c.day >= since]
+            clusters = [c for c in clusters if c.day is not None and c.day >= since]
         if until:
-            clusters = [c for c in clusters if c.day <= until]
-        clusters.sort(key=lambda c: (c.day, c.id), reverse=True)
+            clusters = [c for c in clusters if c.day is not None and c.day <= until]
+        clusters = newest_first(clusters)
         return clusters[:limit] if limit is not None else clusters
 
     def event_cluster(self, cluster_id: int) -> EventCluster | None:
@@ -277,7 +297,7 @@ class EventQueries:
                 "SELECT e.id, e.cluster_id, e.article_id, e.date, e.day, e.type, e.cameo, "
                 "e.sides, e.actors, e.topics, e.sentences, a.title, "
                 "(SELECT locator FROM article_sources s WHERE s.article_id = a.id "
-                "ORDER BY seen_at LIMIT 1) "
+                "ORDER BY seen_at LIMIT 1), a.published, e.created_at "
                 f"FROM events e JOIN articles a ON a.id = e.article_id "
                 f"WHERE e.cluster_id IN ({marks}) ORDER BY e.id",
                 chunk,
@@ -289,9 +309,22 @@ class EventQueries:
         return list(clusters.values())
 
 
+def newest_first(clusters: list[EventCluster]) -> list[EventCluster]:
+    """Dated clusters newest first, then the undated ones, the latest found first.
+
+    An undated story is not today's news: placing it by when it was found put 2024
+    stories above yesterday's, so it goes below every dated one.
+    """
+    dated = sorted((c for c in clusters if c.day), key=lambda c: (c.day, c.id), reverse=True)
+    undated = sorted(
+        (c for c in clusters if not c.day), key=lambda c: (c.found_at, c.id), reverse=True
+    )
+    return dated + undated
+
+
 def _stored_event(row: tuple) -> StoredEvent:
     (event_id, cluster_id, article_id, day_, day, kind, cameo, sides, actors, topics,
-     sentences, title, locator) = row  # fmt: skip
+     sentences, title, locator, article_date, found_at) = row  # fmt: skip
     return StoredEvent(
         id=event_id,
         cluster_id=cluster_id,
@@ -306,6 +339,8 @@ def _stored_event(row: tuple) -> StoredEvent:
         sentences=json.loads(sentences),
         article_title=title,
         locator=locator or "",
+        article_date=article_date,
+        found_at=found_at or "",
     )
 
 

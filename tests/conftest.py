@@ -1,8 +1,10 @@
-"""Fixtures shared by the test files: the Bot API test double and a bot polling it."""
+"""Fixtures shared by the test files: the Bot API test double, and a story dated this week."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -14,3 +16,27 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     """A started FakeTelegram on a free loopback port, with the default test token."""
     async with FakeTelegram() as tg:
         yield tg
+
+
+# A story published two days ago (written for these tests, in the seeds' format): the seeds
+# are from 2024 or undated, so without it nothing is "this week" or in the trend chart.
+RECENT = (
+    " date {day} Tehran Times - Iranian Foreign Minister Abbas Araghchi held a telephone "
+    "conversation with his Omani counterpart Badr Albusaidi on {weekday} to discuss regional "
+    "developments.\n\nThe two ministers discussed the situation in Gaza, the Iranian foreign "
+    "ministry said.\n"
+)
+
+
+def _write_recent_article(folder: Path) -> Path:
+    """RECENT dated two days before today, written into `folder`."""
+    day = date.today() - timedelta(days=2)
+    path = folder / "recent.txt"
+    path.write_text(RECENT.format(day=day.isoformat(), weekday=day.strftime("%A")))
+    return path
+
+
+@pytest.fixture(scope="session")
+def recent_article() -> Callable[[Path], Path]:
+    """Writes RECENT, dated two days before today, into a folder and returns its path."""
+    return _write_recent_article

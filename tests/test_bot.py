@@ -6,6 +6,7 @@ Every reply must also have passed the double's Telegram-strict checks (HTML, len
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,38 @@ def seeded_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-async def bot(seeded_db, tmp_path):
+@pytest.fixture(scope="module")
+def recent_db(tmp_path_factory, recent_article) -> Path:
+    """The seeds and, ingested after them, RECENT: undated 2024 stories are found later
+    than nothing here, but the dated recent one must still come first."""
+    folder = tmp_path_factory.mktemp("recent")
+    path = folder / "recent.db"
+    with Store(path) as store:
+        ingest_paths(store, [SEEDS])
+        ingest_paths(store, [recent_article(folder)])
+    return path
+
+
+async def _bot_on(db: Path, tmp_path: Path):
     copy = tmp_path / "bot.db"
-    copy.write_bytes(seeded_db.read_bytes())
+    copy.write_bytes(db.read_bytes())
     with Store(copy) as store:
         async with local_bot(store, settings_mod.defaults()) as tg:
             yield tg
             refused = [r for r in tg.requests if not r.ok and r.method != "getUpdates"]
             assert refused == [], f"the double refused: {refused}"
+
+
+@pytest.fixture
+async def bot(seeded_db, tmp_path):
+    async for tg in _bot_on(seeded_db, tmp_path):
+        yield tg
+
+
+@pytest.fixture
+async def recent_bot(recent_db, tmp_path):
+    async for tg in _bot_on(recent_db, tmp_path):
+        yield tg
 
 
 async def say(tg, text: str, chat: int = CHAT):
@@ -52,6 +76,15 @@ async def test_start_and_help_list_every_command(bot):
             assert name in reply.text
 
 
+def event_dates(text: str) -> list[str]:
+    """The date part of every numbered event headline on a page, in order."""
+    return [
+        line.rsplit(" · ", 1)[-1]
+        for line in text.splitlines()
+        if line[:1].isdigit() and " · " in line
+    ]
+
+
 async def test_country_iran_pages_through_its_events_with_more_and_sources(bot):
     replies = await say(bot, "/country Iran")
     page = "\n".join(r.text for r in replies)
@@ -59,7 +92,7 @@ async def test_country_iran_pages_through_its_events_with_more_and_sources(bot):
     assert [line[:3] for line in page.splitlines() if line[:1].isdigit()] == [
         "1. ", "2. ", "3. ", "4. ", "5. "
     ]  # fmt: skip
-    assert "Iran – Serbia · phone call · presidents Raisi and Vucic · date unknown" in page
+    assert "Iran – Iraq · phone call" in page.splitlines()[2]  # 30 Nov 2024: the newest
     assert all(r.parse_mode == "HTML" and len(r.source) <= MESSAGE_LIMIT for r in replies)
     keyboard = [b["callback_data"] for b in replies[-1].buttons]
     assert sum(data.startswith("src:") for data in keyboard) == 5
@@ -74,12 +107,64 @@ async def test_country_iran_pages_through_its_events_with_more_and_sources(bot):
         message_id = more[-1].message_id
     assert "Iran – France · phone call · foreign ministers Amirabdollahian and Colonna" in pages
     assert "Iran – Japan · phone call" in pages and "16 Apr 2024" in pages
-    assert "Iran – Iraq · phone call" in pages and "30 Nov 2024" in pages
+    assert "Iran – Serbia · phone call · presidents Raisi and Vucic · date unknown" in pages
     [first_sources] = [d for d in keyboard if d.startswith("src:")][:1]
     [sources] = await bot.press(CHAT, replies[-1].message_id, first_sources, timeout=10)
-    # The first event is the Security Council's condolences, reported by seed 003 alone.
-    assert "UN Security Council" in sources.text
-    assert "• World Leaders, Int’l Bodies Send Condolences to Iran" in sources.text
+    # The first event is Pezeshkian's call with Iraq's prime minister, seed 004 alone: no
+    # outlet and no title of its own, so the lead's opening stands in for the headline.
+    assert sources.text.startswith("Iran – Iraq · phone call")
+    assert "• Pezeshkian made the comment on Saturday evening" in sources.text
+    assert "· 1 Dec 2024" in sources.text and ".txt" not in sources.text
+
+
+async def test_undated_events_come_after_every_dated_one_labelled_date_unknown(recent_bot):
+    """Seeds 002 and 003 state no date and were found today (the ingest day once counted as
+    their date): they sort below the 2024 seeds, and the story of two days ago leads both
+    /country and /latest."""
+    for command in ("/country Iran", "/latest"):
+        replies = await say(recent_bot, command)
+        dates = event_dates("\n".join(r.text for r in replies))
+        data = _more(replies)
+        while data:
+            replies = await recent_bot.press(CHAT, replies[-1].message_id, data, timeout=10)
+            dates += event_dates("\n".join(r.text for r in replies))
+            data = _more(replies)
+        unknown = [n for n, d in enumerate(dates) if d == "date unknown"]
+        assert unknown and unknown == list(range(unknown[0], len(dates))), dates
+        known = [date.fromisoformat(_iso(d)) for d in dates[: unknown[0]]]
+        assert known == sorted(known, reverse=True)
+        assert known[0] >= date.today() - timedelta(days=3)
+
+
+def _more(replies) -> str | None:
+    """The "More ▸" button's data under the last message of a page, None on the last page."""
+    return next((b["callback_data"] for b in replies[-1].buttons if b["text"] == "More ▸"), None)
+
+
+def _iso(human: str) -> str:
+    """ "6 Jan 2024" -> "2024-01-06"."""
+    return datetime.strptime(human, "%d %b %Y").date().isoformat()
+
+
+async def test_sources_button_names_the_outlet_headline_and_date_never_a_file(bot):
+    replies = await say(bot, "/country Iran France")
+    calls = [b for b in replies[-1].buttons if b["text"].startswith("Sources")]
+    texts = [
+        (await bot.press(CHAT, replies[-1].message_id, b["callback_data"], timeout=10))[0].text
+        for b in calls
+    ]
+    for text in texts:
+        assert "• Islam Times — The foreign minister of France condemned" in text
+        assert "· 7 Jan 2024" in text and ".txt" not in text and "000_" not in text
+
+
+async def test_sources_of_an_undated_story_say_date_unknown_and_when_it_was_found(bot):
+    replies = await say(bot, "/country Serbia")
+    [button] = [b for b in replies[-1].buttons if b["text"] == "Sources 1"]
+    [sources] = await bot.press(CHAT, replies[-1].message_id, button["callback_data"], timeout=10)
+    today = date.today()
+    assert "• World Leaders, Int’l Bodies Send Condolences to Iran After Kerman" in sources.text
+    assert f"date unknown (found {today.day} {today.strftime('%b %Y')})" in sources.text
 
 
 async def test_country_pair_lists_only_their_events(bot):
@@ -90,7 +175,14 @@ async def test_country_pair_lists_only_their_events(bot):
     assert "Japan" not in text and "more:" not in str(replies[-1].buttons)
     [none] = await say(bot, "/country Japan France")
     assert "No diplomatic events for Japan and France yet" in none.text
-    assert "Nearest days with events" in none.text
+    # The pair has no days to offer; France's alone are not the pair's.
+    assert "Nearest days with events" not in none.text
+
+
+async def test_nearest_days_of_a_pair_are_the_pairs_own(recent_bot):
+    [none] = await say(recent_bot, "/country United States Iran")
+    assert "No diplomatic events for United States and Iran yet" in none.text
+    assert "Nearest days" not in none.text  # Iran has dated events; the pair has none
 
 
 async def test_latest_lists_the_newest_events_anywhere(bot):
@@ -100,15 +192,35 @@ async def test_latest_lists_the_newest_events_anywhere(bot):
     assert replies[-1].buttons[-1]["callback_data"] == "more:*:-:5"
 
 
-async def test_trend_sends_a_png_chart_with_a_caption(bot):
-    [photo] = await say(bot, "/trend Iran")
+async def test_trend_sends_a_png_chart_with_a_caption(recent_bot):
+    [photo] = await say(recent_bot, "/trend Iran")
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG\r\n\x1a\n")
     assert photo.caption.startswith("Iran: ") and "events in the last 12 weeks" in photo.caption
-    [usage] = await say(bot, "/trend")
+    [usage] = await say(recent_bot, "/trend")
     assert "Usage: /trend NAME" in usage.text
 
 
-async def test_trend_png_is_uploaded_with_a_png_name_not_as_octet_stream(bot):
+async def test_trend_counts_only_dated_events_in_its_weeks(recent_db, recent_bot):
+    """The undated seeds (found today) were drawn in the current week; only the story of
+    two days ago belongs there."""
+    with Store(recent_db) as store:
+        weeks_ago = (date.today() - timedelta(weeks=12)).isoformat()
+        recent = [c for c in store.event_clusters("IR") if c.day and c.day >= weeks_ago]
+        undated = [c for c in store.event_clusters("IR") if c.day is None]
+    assert recent and undated
+    [photo] = await say(recent_bot, "/trend Iran")
+    assert photo.caption.startswith(f"Iran: {len(recent)} event")
+
+
+async def test_trend_with_nothing_to_draw_says_so_instead_of_an_empty_chart(bot):
+    [reply] = await say(bot, "/trend France")  # France's events are from January 2024
+    assert reply.photo is None and bot.calls("sendPhoto") == []
+    assert "Nothing to draw: no dated events for France in the last 12 weeks." in reply.text
+    assert "Its latest dated event: 7 Jan 2024." in reply.text
+
+
+async def test_trend_png_is_uploaded_with_a_png_name_not_as_octet_stream(recent_bot):
+    bot = recent_bot
     await say(bot, "/trend Iran")
     [upload] = [call.params["photo"] for call in bot.calls("sendPhoto")]
     assert (upload.filename, upload.content_type) == ("trend-IR.png", "image/png")
@@ -211,11 +323,18 @@ async def test_command_menu_is_registered(bot):
     assert [c["command"] for c in bot.bot_commands()][:3] == ["start", "help", "country"]
 
 
-async def test_countries_lists_this_weeks_news_with_counts(bot):
-    # The seeds are dated 2024 or undated; undated ones count by their ingest day (today).
-    [reply] = await say(bot, "/countries")
+async def test_countries_lists_this_weeks_news_with_counts(recent_bot):
+    [reply] = await say(recent_bot, "/countries")
     assert "Countries with news this week" in reply.text
-    assert "Iran — 2" in reply.text  # seeds 002 and 003 have no date
+    # Only the story of two days ago: the undated seeds 002 and 003 are not this week's.
+    assert "Iran — 1" in reply.text
+    assert "country:IR" in [b["callback_data"] for b in reply.buttons]
+    assert "Türkiye" not in reply.text  # seed 002, undated, is about Iran and Türkiye
+
+
+async def test_countries_with_no_news_dated_this_week_says_so_and_offers_the_rest(bot):
+    [reply] = await say(bot, "/countries")
+    assert reply.text.startswith("No news published this week.")
     assert "country:IR" in [b["callback_data"] for b in reply.buttons]
 
 
@@ -290,9 +409,16 @@ async def test_security_forged_button_numbers_get_the_out_of_date_answer(bot, da
 async def test_country_pages_never_open_a_brief_mid_thought_or_repeat_a_headline(bot):
     from summaries import openers
 
+    # Every page: the undated events (seed 003's condolences) come after the dated ones.
     replies = await say(bot, "/country Iran")
     page = "\n".join(r.text for r in replies)
-    briefs = [line for line in page.splitlines()[1:] if line and not line[0].isdigit()]
+    while data := _more(replies):
+        replies = await bot.press(CHAT, replies[-1].message_id, data, timeout=10)
+        page += "\n" + "\n".join(r.text for r in replies)
+    lines = page.splitlines()
+    briefs = [
+        line for line in lines if line and not line[0].isdigit() and "latest events" not in line
+    ]
     assert briefs and not any(openers.dangling(line) for line in briefs)
     assert "The United Nations Security Council on Thursday strongly condemned" in page
     assert "Storyline: World Leaders" not in page  # an article's headline says nothing new

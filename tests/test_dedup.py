@@ -73,6 +73,8 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE subscriptions DROP COLUMN cadence")
     conn.execute("ALTER TABLE subscriptions DROP COLUMN last_handled")
+    for column in ("outlet", "title", "published"):
+        conn.execute(f"ALTER TABLE article_sources DROP COLUMN {column}")
     conn.execute("DROP TABLE events")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.fakeapi import parse_html
 from bot.render import MESSAGE_LIMIT, digest_messages, telegram_length
-from summaries.digest import build_digest, headline, period_bounds
+from summaries.digest import build_digest, headline, nearest_event_days, period_bounds
 from summaries.pipeline import ingest_paths
 from summaries.store import Store
 from summaries.store_events import EventRecord
@@ -90,7 +91,8 @@ def test_digest_ranks_by_sources_rank_and_recency_and_filters_by_period(store: S
     assert (since, until) == ("2024-01-06", "2024-01-12")
     week = build_digest(store, "FR", since="2024-01-08", until=until, today=date(2024, 1, 12))
     assert [item.date for item in _calls(week)] == ["2024-01-11"]
-    assert all("2024-01-08" <= item.date <= until for item in week.items)
+    # The presidents' call and what Macron urged in it; nothing undated is in a period.
+    assert all(item.date and "2024-01-08" <= item.date <= until for item in week.items)
     assert build_digest(store, "JP", partner="FR").items == []
 
 
@@ -190,3 +192,23 @@ def test_a_storyline_groups_events_that_share_a_topic_and_is_named_by_it(store: 
 def test_an_event_linked_to_no_other_has_no_storyline(store: Store):
     [iraq] = build_digest(store, "IQ", limit=None).items
     assert iraq.storyline is None
+
+
+def test_undated_events_have_no_day_no_recency_and_no_nearest_day(store: Store):
+    """Seed 003's condolence calls state no date: they are in no period and offer no day."""
+    [pakistan] = [c for c in store.event_clusters("PK") if c.type == "phone_call"]
+    assert pakistan.date is None and pakistan.day is None and pakistan.found_at
+    assert nearest_event_days(store, "PK", date.today()) == []
+    assert build_digest(store, "PK", since="2000-01-01").items == []
+    assert nearest_event_days(store, "IR", date(2024, 1, 1), partner="FR") == [
+        "2024-01-06", "2024-01-07", "2024-01-11"
+    ]  # fmt: skip
+
+
+def test_an_event_dated_only_by_its_article_says_when_it_was_reported(tmp_path: Path):
+    with Store(tmp_path / "r.db") as db:
+        article_id, _ = db.add_article(_record("Iran and France talk"))  # published 28 Feb
+        db.add_events(article_id, "2024-02-28", [replace(_event(1), date=None)])
+        [cluster] = db.event_clusters("IR")
+    assert cluster.day == "2024-02-28"
+    assert headline(cluster).endswith(" · reported 28 Feb 2024")

@@ -245,3 +245,43 @@ async def test_fault_webhook_port_in_use_is_reported_before_set_webhook(tmp_path
     assert proc.returncode == 1
     [message] = stderr.decode().strip().splitlines()
     assert "port is already in use" in message and "Traceback" not in message
+
+
+async def test_instant_alert_for_an_article_ingested_by_another_process(
+    tmp_path: Path, recent_article
+):
+    """`diplobot run` is up with no source registered; `diplobot ingest PATH` writes a story
+    into the same database: its event reaches the instant subscriber all the same."""
+    db = tmp_path / "i.db"
+    config = tmp_path / "fast.toml"
+    config.write_text("[schedule]\npoll_check_s = 5\n")
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "DIPLOBOT_CONFIG": str(config)}
+    async with FakeTelegram() as tg:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "--db", str(db), "run", "--api-url", tg.api_url,
+            env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            [reply] = await tg.converse(CHAT, "/subscribe Oman", timeout=60)
+            assert "Subscribed to Oman: instant" in reply.text
+            folder = tmp_path / "drop"
+            folder.mkdir()
+            ingest = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "--db", str(db), "ingest",
+                str(recent_article(folder)), env=env, stdout=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+            assert await asyncio.wait_for(ingest.wait(), timeout=60) == 0
+            alerts: list = []
+            for _ in range(600):  # the next look for new events is at most 5 s away
+                alerts = [m for m in tg.sent(CHAT) if "Oman" in (m.text or "") and m is not reply]
+                if alerts:
+                    break
+                await asyncio.sleep(0.1)
+            assert alerts and "Iran – Oman · phone call" in alerts[0].text
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 0
+    log = stderr.decode()
+    assert "connected to" in log and "instant: 1 deliveries queued" in log
+    assert "apscheduler" not in log  # its INFO lines stay out of the default log

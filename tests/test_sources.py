@@ -264,6 +264,14 @@ def test_rss2_entries_use_page_text_and_fall_back_to_feed_text(fetcher: Fetcher,
     assert any("HTTP 404 Not Found" in e for e in result.errors)
 
 
+def test_feed_entries_name_the_feed_as_their_outlet(fetcher: Fetcher, base: str):
+    """What the Sources list shows for a feed's story: the feed's own title."""
+    result = read_feed(fetcher, f"{base}/feeds/rss2.xml")
+    assert {i.outlet for i in result.items} == {"Northbridge Foreign Ministry — Press Releases"}
+    atom = read_feed(fetcher, f"{base}/feeds/atom.xml")
+    assert {i.outlet for i in atom.items} == {"Valdoria Mission to the United Nations"}
+
+
 def test_entry_without_link_or_date_keeps_feed_text_and_no_date(fetcher: Fetcher, base: str):
     item = read_feed(fetcher, f"{base}/feeds/rss2.xml").items[2]
     assert item.url is None

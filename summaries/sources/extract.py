@@ -26,6 +26,7 @@ class PageText:
     text: str
     author: str | None
     published: date | datetime | None
+    site: str | None = None  # the site's own name (og:site_name and the like)
 
 
 def extract_page(html: str, url: str | None = None) -> PageText | None:
@@ -52,6 +53,7 @@ def extract_page(html: str, url: str | None = None) -> PageText | None:
         text=text,
         author=_clean_str(_field(doc, "author")),
         published=parse_when(_field(doc, "date")),
+        site=_clean_str(_field(doc, "sitename")),
     )
 
 

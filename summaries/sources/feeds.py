@@ -97,6 +97,7 @@ def read_feed(
     parsed = parse_feed_bytes(response.body, response.content_type, response.final_url or url)
     result = FeedResult(etag=response.etag, last_modified=response.last_modified)
     entries = parsed.entries[:max_entries]
+    outlet = _clean(html_to_text(parsed.get("feed", {}).get("title") or ""))
     kept = 0
     for index, entry in enumerate(entries, start=1):
         link = entry.get("link")
@@ -108,8 +109,9 @@ def read_feed(
             break
         try:
             item = entry_item(
-                fetcher, entry, source_id or url, fetch_pages, result.errors, until=until
-            )
+                fetcher, entry, source_id or url, fetch_pages, result.errors, until=until,
+                outlet=outlet,
+            )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the rest
             result.errors.append(f"entry {index}: {exc}")
             continue
@@ -204,10 +206,12 @@ def entry_item(
     errors: list[str],
     *,
     until: float = math.inf,
+    outlet: str | None = None,
 ) -> RawItem | None:
     """One entry as a RawItem: page text when it can be had, otherwise the feed's text.
 
     `until` is the poll's deadline: the page fetch ends by it whatever its own timeouts.
+    `outlet` is the feed's title (the name the reader subscribed to), else the page's site.
     """
     link = _clean(entry.get("link"))
     published = entry_published(entry)
@@ -232,6 +236,7 @@ def entry_item(
             date_source=date_source,
             author=author or page.author,
             source_id=source_id,
+            outlet=outlet or page.site,
         )
     text = entry_text(entry)
     if not text:
@@ -244,6 +249,7 @@ def entry_item(
         date_source="feed" if published else None,
         author=author,
         source_id=source_id,
+        outlet=outlet,
     )
 
 

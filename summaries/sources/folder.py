@@ -68,6 +68,7 @@ def html_item(data: bytes, path: Path) -> RawItem:
         date_source="page-meta" if page.published else None,
         author=page.author,
         source_id=str(path),
+        outlet=page.site,
     )
 
 
@@ -103,7 +104,20 @@ def record_item(record: Any, source_id: str) -> RawItem:
         date_source="record" if published else None,
         author=_opt_str(record, "author"),
         source_id=source_id,
+        outlet=record_outlet(record),
     )
+
+
+def record_outlet(record: dict[str, Any]) -> str | None:
+    """The record's outlet: `outlet`, `site_name` or `source` (a name, or NewsAPI's
+    {"name": ...} object); None when it names none."""
+    for key in ("outlet", "site_name", "source"):
+        value = record.get(key)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:200]
+    return None
 
 
 def _json_records(text: str) -> list[tuple[str, Any]]:

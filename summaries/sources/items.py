@@ -12,7 +12,9 @@ class RawItem:
 
     `published` is a UTC datetime when the source gave a time, a date when it gave only
     the day, and None when it gave neither (never invented);
-    `date_source` says where it came from ("feed", "page-meta" or "record").
+    `date_source` says where it came from ("feed", "page-meta" or "record");
+    `outlet` is who published it as the source names itself (a feed's title, a page's site
+    name, a record's `outlet`), None when unnamed: the Sources list shows it.
     """
 
     title: str | None
@@ -22,3 +24,4 @@ class RawItem:
     date_source: str | None
     author: str | None
     source_id: str
+    outlet: str | None = None
