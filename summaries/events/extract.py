@@ -168,8 +168,9 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
         key = (draft.sides, draft.type)
         if key not in merged:
             merged[key] = draft
-        elif _other_people(merged[key], draft):
-            apart.append(draft)  # two leaders' own acts: distinct events (GUIDELINES.md)
+        elif _other_people(merged[key], draft) or _opposite(merged[key], draft):
+            # two leaders' own acts, or one side's and the other's answer: distinct events
+            apart.append(draft)
         else:
             _absorb(merged[key], draft)
     for (sides, etype), draft in list(merged.items()):
@@ -190,6 +191,11 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
             _absorb(host, draft)
             del merged[(sides, etype)]
     return sorted([*merged.values(), *apart], key=lambda d: d.sentence_index)
+
+
+def _opposite(first: Draft, second: Draft) -> bool:
+    """Whether two directed acts go opposite ways (Iran criticises Israel, Israel Iran)."""
+    return SOURCE in first.roles and SOURCE in second.roles and not _same_source(first, second)
 
 
 def _same_source(first: Draft, second: Draft) -> bool:
