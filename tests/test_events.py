@@ -430,3 +430,26 @@ def test_a_verb_coordinated_with_another_shares_its_subject_and_object():
         ("threat", ("JP", "US")),
     }
     assert all(e.actors[0].side == "US" for e in events)
+
+
+def test_hostile_text_never_raises_and_stays_bounded():
+    """Random and pathological text (control characters, runaway quotes and brackets,
+    trigger words and possessives repeated) gives a list, never an exception."""
+    import random
+    import string
+
+    rng = random.Random(7)
+    alphabet = string.printable + "’“”—–\u200f\u202e\x00ÇŠ"
+    cases = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(150)
+    ]
+    cases += [
+        "Iran's " * 200 + "condemned met visited " * 100,
+        '"' * 500 + "(" * 300 + " and ".join(["France condemned Iran"] * 100),
+        "Talks between " + ", ".join(["Iran"] * 400),
+        "",
+        " \n\n ",
+    ]
+    for text in cases:
+        events = extract_events(text, published=date(2015, 3, 1), dateline="TOKYO, March 3")
+        assert isinstance(events, list)
