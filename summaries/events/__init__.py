@@ -17,7 +17,9 @@ embassies, "his Japanese counterpart", officials named earlier in the story).
 Modules, in the order the data flows:
 - `tables`: config/events.toml compiled;
 - `mentions`: the states, organisations and officials a sentence names, and how;
-- `acts`: one sentence's triggers turned into drafts with two or more sides;
+- `acts`: one sentence's triggers turned into drafts with two or more sides, read by
+  `scene` (clauses, subjects), `directed`, `contacts` and `visits`;
+- `officials`: who held the top offices when (config/officeholders.toml);
 - `when`: the date rules and what counts as background;
 - `extract`: the story read sentence by sentence, drafts merged into events;
 - `model`: the `Event` and `Actor` handed out, and person keys.

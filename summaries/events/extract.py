@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from summaries.events.acts import Draft, acts_in
+from summaries.events.acts import acts_in
+from summaries.events.scene import Draft
 from summaries.events.mentions import NAME, Person, Story, mentions
 from summaries.events.model import (
     SOURCE,

@@ -1,0 +1,243 @@
+"""Contacts -- calls, meetings, talks, agreements, cancellations: who took part.
+
+The subject and whoever the trigger links to it ("met with X and Y", "talks between X and
+Y", "accepted Russia's invitation", "a summit of the Arab League"), not every state the
+clause names; a call is between two parties, so a call with two partners is two calls. One
+side named: the other is the official last named, "here" (the dateline), the counterpart's
+story country, or a subject the story never places (its country is the one most often
+acting where it is named). "The two sides" continue the story's previous act; what "they
+discussed" during a call or meeting is that call or meeting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summaries import countries
+from summaries.events.mentions import (
+    ACTOR,
+    NAME,
+    STOP_NAMES,
+    Mention,
+    Person,
+    Story,
+)
+from summaries.events.model import BOTH
+from summaries.events.scene import (
+    ASIDE,
+    HERE,
+    from_person,
+    side_mentions,
+    subject,
+)
+from summaries.events.tables import tables
+
+_BOTH_SIDES = re.compile(
+    r"(?:^\s*they\b|\b(?:the\s+two|both)(?:\s+(?:sides|countries|nations|ministers|leaders|presidents|men"
+    r"|officials|delegations|governments|foreign\s+ministers|top\s+diplomats))?\b)",
+    re.IGNORECASE,
+)
+
+
+# How a contact trigger reaches its partners.
+_LINKING_END = re.compile(r"\b(?:with|between|to|visiting)\s*$", re.IGNORECASE)
+
+
+_DIRECT_OBJECT_TRIGGER = re.compile(r"^(?:met|meets|meet|received|told)\b", re.IGNORECASE)
+
+
+_MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
+
+
+_FIRST_PARTNER = re.compile(
+    r"\s*(?:\S+\s+){0,4}?(?:with|between|among|and|to)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
+    re.IGNORECASE,
+)
+
+
+_NEXT_PARTNER = re.compile(
+    r"\s*,?\s*(?:(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
+    re.IGNORECASE,
+)
+
+
+_GATHERING = re.compile(r"\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE)
+
+
+_OF_PARTNER = re.compile(
+    r"\s*(?:of|with|between)\s+(?:the\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}", re.IGNORECASE
+)
+
+
+# Last words of a name that make it a body, not a person.
+_INSTITUTIONS = frozenset(
+    {"Bank", "Council", "Agency", "Organization", "Organisation", "Ministry", "Committee",
+     "Party", "Corporation", "Company", "Fund", "Union", "Association", "News", "Radio",
+     "Television", "University", "Commission", "Office", "Department", "Court", "Assembly",
+     "Congress", "Parliament", "Group", "Institute", "Times", "Post", "Agency's"}
+)  # fmt: skip
+
+
+_AND_HIS = re.compile(r"\s+and\s+(?:his|her)\b")
+
+
+def reciprocal(
+    name: str,
+    sentence: str,
+    match: re.Match[str],
+    start: int,
+    end: int,
+    found: list[Mention],
+    story: Story,
+) -> list[tuple[list[Mention], list[str]]]:
+    inside = [m for m in side_mentions(found) if start <= m.start < end and m.role == ACTOR]
+    head = sentence[start : match.start()]
+    if _BOTH_SIDES.search(head) or (
+        _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
+    ):
+        previous = story.last_draft
+        if previous is None or (
+            previous.type in ("phone_call", "meeting") and name not in ("agreement", "meeting")
+        ):
+            return []  # what "they discussed" in a call or meeting is that call or meeting
+        return [(list(previous.actors), [BOTH] * len(previous.actors))]
+    host = _gathering_body(sentence, match, inside)
+    if host is not None:
+        # "to attend the Arab League summit": the body is a party, who attends the other.
+        inside = [m for m in inside if m is not host]
+        attendees = subject(sentence, match, start, [m for m in found if m is not host], story)
+        picked = _one_per_side([*attendees, host])
+        return [(picked, [BOTH] * len(picked))] if len(picked) > 1 else []
+    if any(m.end <= match.start() for m in inside):
+        # A subject before the trigger: it, and whoever the trigger links to it ("met with
+        # X and Y", "talks between X and Y") -- not every state the clause names ("discussed
+        # Washington's scandal over arms sales to Iran").
+        inside = subject(sentence, match, start, found, story) + _partners(
+            name, sentence, match, [m for m in inside if m.start > match.start()]
+        )
+    else:
+        inside = subject(sentence, match, start, found, story) + inside
+    picked = _one_per_side(inside)
+    if len(picked) == 1 and picked[0].official:
+        extra = _unintroduced(sentence, match, start, end, found, picked[0], story) or _implicit(
+            picked[0], sentence[start:end], story
+        )
+        if extra is not None:
+            picked.append(extra)
+    if name == "phone_call" and len(picked) > 2:
+        # "spoke by phone with Lavrov and Wang Yi": a call is between two parties.
+        first, *partners = picked
+        return [([first, p], [BOTH, BOTH]) for p in partners]
+    return [(picked, [BOTH] * len(picked))]
+
+
+def _gathering_body(sentence: str, match: re.Match[str], inside: list[Mention]) -> Mention | None:
+    """The organisation a summit or meeting belongs to, named right before it."""
+    if not _GATHERING.search(match.group()):
+        return None
+    for m in inside:
+        if (
+            m.kind == "org"
+            and m.end <= match.start()
+            and not sentence[m.end : match.start()].strip()
+        ):
+            return m
+    return None
+
+
+def _partners(
+    name: str, sentence: str, match: re.Match[str], after: list[Mention]
+) -> list[Mention]:
+    """The parties a contact trigger links to its subject: after "with", "between", "to"
+    (or, for "met" and "received", the direct object), then any coordinated with them."""
+    linked = _LINKING_END.search(match.group()) is not None
+    accepted: list[Mention] = []
+    previous = match.end()
+    for m in after:
+        if m.start < match.end():  # inside the trigger: "accepted Russia's invitation"
+            accepted.append(m)
+            previous = max(previous, m.end)
+            continue
+        gap = sentence[previous : m.start]
+        if accepted:
+            ok = _NEXT_PARTNER.fullmatch(gap)
+        elif _GATHERING.search(match.group()):
+            ok = _OF_PARTNER.fullmatch(gap)
+        elif linked or (name == "meeting" and _DIRECT_OBJECT_TRIGGER.match(match.group())):
+            ok = _MODIFIERS.fullmatch(gap)
+        else:
+            ok = _FIRST_PARTNER.fullmatch(gap)
+        if not ok:
+            break
+        accepted.append(m)
+        previous = m.end
+    return accepted
+
+
+def _one_per_side(mentions: list[Mention]) -> list[Mention]:
+    """One mention per side, a named official before an unnamed one."""
+    by_side: dict[str, Mention] = {}
+    for m in mentions:
+        known = by_side.get(m.side)
+        if known is None or (m.person is not None and known.person is None):
+            by_side[m.side] = m
+    return sorted(by_side.values(), key=lambda m: m.start)
+
+
+def _implicit(only: Mention, clause: str, story: Story) -> Mention | None:
+    """The side a contact report leaves implicit: the official last named ("he met ..."),
+    else the dateline's country for acts "here", else the story's main country."""
+    person = story.last_person
+    if (
+        person is not None
+        and person.side
+        and person.side != only.side
+        and (only.person is None or person is not only.person)
+    ):
+        return from_person(person)
+    here = story.here()
+    if HERE.search(clause) and here and here != only.side:
+        return Mention(-1, -1, here, ACTOR, "here")
+    if only.counterpart:
+        for code in story.main_countries():
+            if code != only.side:
+                return Mention(-1, -1, code, ACTOR, "story")
+    return None
+
+
+def _unintroduced(
+    sentence: str,
+    trigger: re.Match[str],
+    start: int,
+    end: int,
+    found: list[Mention],
+    only: Mention,
+    story: Story,
+) -> Mention | None:
+    """A call or meeting whose subject the story names but never places ("Pezeshkian made
+    the comment in a phone conversation with Iraqi Prime Minister X"): the subject is taken to
+    be of the story's main country -- the one the report is about."""
+    bodies = [(m.start, m.end) for m in countries.mentions(sentence[start:end])]
+    asides = [m.span() for m in ASIDE.finditer(sentence)]
+    for match in NAME.finditer(sentence, start, end):
+        if any(m.start <= match.start() < m.end for m in found) or any(
+            a <= match.start() - start < b for a, b in bodies
+        ):
+            continue  # a state, or an organisation: "the Inter-American Development Bank"
+        if any(a <= match.start() < b for a, b in asides):
+            continue  # "-- which also happens to be Nowruz, a holiday --"
+        if match.end() > trigger.start() and not _AND_HIS.match(sentence, match.end()):
+            continue  # the subject stands before the act, or beside "and his counterpart"
+        name = match.group().removesuffix("'s")
+        words = name.split()
+        if words[0] in STOP_NAMES or tables().title_pattern.fullmatch(name):
+            continue
+        if words[-1] in _INSTITUTIONS:
+            continue
+        side = story.country_of(words[-1], exclude=only.side)
+        if side is None:
+            return None
+        person = story.register(Person(name, side, None))
+        person.side = person.side or side
+        return Mention(match.start(), match.end(), person.side, ACTOR, "person", person)
+    return None

@@ -1,0 +1,255 @@
+"""Directed acts -- criticism, appeal, praise, threat, accusation, message, sanctions: who
+acts on whom.
+
+The acting side is the clause's subject (scene.py); the other side is the first actor or
+deed's doer after the trigger ("condemned the Israeli strikes"), with those coordinated
+with it ("urged Japan and South Korea"); else "him"/"her"/"them"; else, for threats and
+sanctions, a side named between the actor and the verb ("seeks to persuade Russia ... and
+has threatened costs"). "Breaching", "violated", "should", "must" make the subject the
+target of the speaker before it. A verb coordinated with an earlier one shares its subject.
+Judgements reported in speech ("said the move was a big mistake", "called Lee a
+visionary") are criticism and praise ([evaluations] in config/events.toml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from summaries.events.mentions import (
+    ACTOR,
+    DEED,
+    OTHER,
+    PLACE,
+    Mention,
+    Story,
+)
+from summaries.events.model import SOURCE, TARGET
+from summaries.events.scene import (
+    Draft,
+    clause_span,
+    from_person,
+    side_mentions,
+    speaking,
+    subject,
+)
+from summaries.events.tables import tables, words_of
+
+_SUBJECT_IS_TARGET = re.compile(
+    r"^(?:breach|violat|should|must|is\s+right|are\s+right)", re.IGNORECASE
+)
+
+
+# Acts whose target often stands before the verb ("threatened retaliatory action").
+_LOOSE_OBJECT = frozenset({"threat", "sanctions"})
+
+
+_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|(?P<plural>them))\b", re.IGNORECASE)
+
+
+_APPEAL_CALL = re.compile(r"\s+(?:on|upon|for)\b", re.IGNORECASE)  # "called on X": an appeal
+
+
+_NEGATED = re.compile(r"\b(?:not|no|never|n't|nor)\b[^,.;]*$", re.IGNORECASE)
+
+
+_SAME_SUBJECT = re.compile(r"\band\s+(?:(?:has|have|had|also|then|later)\s+)*$", re.IGNORECASE)
+
+
+_TARGET_WINDOW_WORDS = 25
+
+
+def judgements(sentence: str, index: int, found: list[Mention], story: Story) -> list[Draft]:
+    """Criticism and praise reported as judgements: a speaker who "said" another state's
+    move was "a big mistake", or called a leader "a visionary" ([evaluations])."""
+    t = tables()
+    if not (t.speech & words_of(sentence)):
+        return []
+    drafts = []
+    for name, pattern in t.judgements:
+        for word in pattern.finditer(sentence):
+            if _NEGATED.search(sentence, max(0, word.start() - 15), word.start()):
+                continue
+            verb = min(
+                (v for v in t.speech_pattern.finditer(sentence) if not _APPEAL_CALL.match(
+                    sentence, v.end()
+                )),
+                key=lambda v: abs(v.start() - word.start()),
+                default=None,
+            )  # fmt: skip
+            if verb is None:
+                continue
+            speaker = _speaker(sentence, verb, found, story)
+            if speaker is None:
+                continue
+            others = [
+                m for m in found
+                if m.side and m.side != speaker.side and m is not speaker
+                and (m.role in (ACTOR, DEED) or m.kind == "demonym" and m.role == OTHER)
+            ]  # fmt: skip
+            if not others:
+                continue
+            low, high = sorted((verb.end(), word.start()))
+            judged = [m for m in others if low <= m.start < high]  # what the judgement is of
+            following = [
+                m for m in others
+                if word.end() <= m.start and len(sentence[word.end() : m.start].split()) <= 12
+            ]  # fmt: skip
+            targets = (
+                judged or following[:1] or [min(others, key=lambda m: abs(m.start - word.start()))]
+            )
+            start, end = clause_span(sentence, verb.start(), verb.end())
+            for target in {m.side: m for m in targets}.values():
+                drafts.append(
+                    Draft(
+                        name,
+                        index,
+                        verb.start(),
+                        verb.group(),
+                        sentence[start:end],
+                        start,
+                        [speaker, target],
+                        [SOURCE, TARGET],
+                        [sentence],
+                    )  # fmt: skip
+                )
+            break
+    return drafts
+
+
+def _speaker(
+    sentence: str, verb: re.Match[str], found: list[Mention], story: Story
+) -> Mention | None:
+    """Who said it: the official or state right before the speech verb, or right after it
+    ("said Zarif"), or the official last named when a pronoun says it."""
+    before = [
+        m for m in found
+        if m.end <= verb.start() and m.role == ACTOR and m.side
+        and len(sentence[m.end : verb.start()].split()) <= 8
+    ]  # fmt: skip
+    if before:
+        return before[-1]
+    after = [
+        m for m in found
+        if m.start >= verb.end() and m.role == ACTOR and m.side
+        and len(sentence[verb.end() : m.start].split()) <= 3
+    ]  # fmt: skip
+    if after:
+        return after[0]
+    head = sentence[max(0, verb.start() - 12) : verb.start()]
+    person = story.last_person
+    if person is not None and person.side and re.search(r"\b(?:he|she)\s*$", head, re.I):
+        return from_person(person)
+    return None
+
+
+def _objects(
+    sentence: str, match: re.Match[str], end: int, found: list[Mention], exclude: set[str]
+) -> list[Mention]:
+    """The first actor or deed's doer after the trigger, with the ones coordinated with it."""
+    words = sentence[match.end() : end].split()
+    limit = match.end() + len(" ".join(words[:_TARGET_WINDOW_WORDS])) + 1
+    # From the trigger's start: "expelled two Russian diplomats" holds its own object.
+    after = [m for m in found if match.start() < m.start < min(end, limit) and m.side]
+    first = next((m for m in after if m.role in (ACTOR, DEED) and m.side not in exclude), None)
+    if first is None:
+        first = next(
+            (m for m in after if m.role == OTHER and m.kind == "demonym" and m.side not in exclude),
+            None,
+        )
+    if first is None:
+        return []
+    group = [first]
+    for m in after[after.index(first) + 1 :]:
+        gap = sentence[group[-1].end : m.start]
+        if m.role != PLACE and re.fullmatch(
+            r"\s*(?:,|and|,\s*and|as\s+well\s+as)\s*(?:the\s+)?", gap
+        ):
+            group.append(m)
+        else:
+            break
+    return [m for m in group if m.side not in exclude]
+
+
+def _earlier_object(
+    sentence: str,
+    match: re.Match[str],
+    sources: list[Mention],
+    found: list[Mention],
+    exclude: set[str],
+) -> list[Mention]:
+    """A target named before the trigger, after its actor: "Washington seeks to persuade
+    Russia ... and has threatened a variety of costs", "was injured in the U.S. attack and
+    vowed retaliation"."""
+    after_source = max((s.end for s in sources), default=0)
+    between = [
+        m
+        for m in found
+        if after_source <= m.start and m.end <= match.start() and m.side not in exclude
+        and m.role in (ACTOR, DEED)
+    ]  # fmt: skip
+    return between[-1:]
+
+
+def _object_pronoun(
+    sentence: str, match: re.Match[str], found: list[Mention], exclude: set[str], story: Story
+) -> list[Mention]:
+    """ "congratulated him", "urged them": the official named last, of another side."""
+    pronoun = _OBJECT_PRONOUN.match(sentence, match.end())
+    if pronoun is None:
+        return []
+    before = [m for m in found if m.end <= match.start() and m.official and m.side not in exclude]
+    if before:
+        return [before[-1]]
+    if pronoun.group("plural"):
+        return []  # "them" is rarely the last official named in an earlier sentence
+    person = story.last_person
+    if person is not None and person.side and person.side not in exclude:
+        return [from_person(person)]
+    return []
+
+
+def directed(
+    name: str,
+    sentence: str,
+    match: re.Match[str],
+    start: int,
+    end: int,
+    found: list[Mention],
+    story: Story,
+    previous: Sequence[Mention] = (),
+) -> list[tuple[list[Mention], list[str]]]:
+    """Who acts on whom; a verb coordinated with an earlier one ("have accused Tokyo ... and
+    have threatened retaliatory action") shares its subject and, without its own, its object."""
+    if previous and _SAME_SUBJECT.search(sentence, max(0, match.start() - 30), match.start()):
+        objects = _objects(sentence, match, end, found, {previous[0].side})
+        targets = objects or list(previous[1:])
+        return [([previous[0], *targets], [SOURCE] + [TARGET] * len(targets))]
+    if _SUBJECT_IS_TARGET.match(match.group()):
+        targets = subject(sentence, match, start, found, story)
+        speakers = [
+            m for m in side_mentions(found)
+            if m.end <= (targets[0].start if targets and targets[0].start >= 0 else match.start())
+            and m.side not in {t.side for t in targets}
+        ]  # fmt: skip
+        if not targets or not speakers:
+            return []
+        return [([speakers[-1], *targets], [SOURCE] + [TARGET] * len(targets))]
+    sources = speaking(subject(sentence, match, start, found, story), sentence)
+    if not sources:
+        return []
+    exclude = {s.side for s in sources}
+    objects = _objects(sentence, match, end, found, exclude)
+    if name == "appeal":
+        # "called for efforts to end the Israeli strikes": an appeal's other side is the one
+        # addressed, not the doer of what is asked about.
+        objects = [m for m in objects if m.role == ACTOR]
+    targets = (
+        objects
+        or _object_pronoun(sentence, match, found, exclude, story)
+        or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
+        or []
+    )
+    if not targets:
+        return []
+    return [([s, *targets], [SOURCE] + [TARGET] * len(targets)) for s in sources]

@@ -1,0 +1,157 @@
+"""What every reading of a trigger shares: the draft of an act, the clause around the
+trigger, asides, and who the clause's subject is.
+
+The subject is the nearest actor before the trigger in its clause, with the actors
+coordinated with it ("Lebanon and Iraq"), else the speaker of a quote ("'We appeal ...,'
+Bishop told"), else the official the story last named when a pronoun or bare title stands
+there; armed forces never speak.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summaries.events.mentions import (
+    ACTOR,
+    DEED,
+    Mention,
+    Person,
+    Story,
+)
+
+# Where a clause ends: a new clause's target or subject is someone else's.
+_CLAUSE_BREAK = re.compile(
+    r";|\s--\s|\s—\s|:\s|,\s+(?:but|while|whereas|which|who|although|though|after|"
+    r"before|as(?!\s+well\s+as)|when|since|because|where|saying|adding|according)\b|\bbut\b|\bwhile\b"
+)
+
+
+_PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[\s,\"])(?:he|she|they|it|his|her|their|its|the\s+(?:minister|spokesman|spokeswoman"
+    r"|president|premier|prime\s+minister|secretary|official|ambassador|envoy|government"
+    r"|ministry|kingdom|country|chancellor|leader))\b",
+    re.IGNORECASE,
+)
+
+
+HERE = re.compile(r"\bhere\b", re.IGNORECASE)
+
+
+_ARMED = re.compile(
+    r"(?:'s)?\s+(?:[\w-]+\s+)?(?:forces|troops|military|army|navy|warplanes|jets|soldiers)\b",
+    re.IGNORECASE,
+)
+
+
+_FIRST_PERSON = re.compile(r"(?:^|[\s\"])(?:I|we|We|our|Our|my|My)\b")
+
+
+_SPEECH = re.compile(r"\b(?:said|says|told|added|stated|wrote|declared|insisted)\b")
+
+
+# Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
+ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s")
+
+
+@dataclass
+class Draft:
+    """One act as read from one sentence, before the story's acts are merged."""
+
+    type: str
+    sentence_index: int
+    trigger_at: int
+    trigger: str
+    clause: str
+    clause_at: int
+    actors: list[Mention]
+    roles: list[str]
+    sentences: list[str]
+    places: list[str] = field(default_factory=list)
+    follows: Draft | None = None  # the act "the two sides" continues
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return tuple(sorted({m.side for m in self.actors if m.side}))
+
+
+def clause_span(
+    sentence: str, at: int, end: int, asides: Sequence[tuple[int, int]] = ()
+) -> tuple[int, int]:
+    """The span of the clause around a trigger; breaks inside `asides` do not count."""
+    start = 0
+    for brk in _CLAUSE_BREAK.finditer(sentence, 0, at):
+        if not any(a <= brk.start() < b for a, b in asides):
+            start = brk.end()
+    for stop in _CLAUSE_BREAK.finditer(sentence, end):
+        if not any(a <= stop.start() < b for a, b in asides):
+            return start, stop.start()
+    return start, len(sentence)
+
+
+def speaking(mentions: list[Mention], sentence: str) -> list[Mention]:
+    """Mentions that can say or sign something: not "Russian forces", "Iranian troops"."""
+    return [m for m in mentions if not _ARMED.match(sentence, m.end)]
+
+
+def side_mentions(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.side and m.role in (ACTOR, DEED)]
+
+
+def subject(
+    sentence: str, match: re.Match[str], start: int, found: list[Mention], story: Story
+) -> list[Mention]:
+    """The acting side(s): the nearest actor before the trigger (with the actors coordinated
+    with it), else the official the story last named when a pronoun or bare title stands
+    there."""
+    before = [
+        m for m in side_mentions(found) if start <= m.end <= match.start() and m.role == ACTOR
+    ]
+    if before:
+        last = before[-1]
+        group = [last]
+        gaps = []
+        for m in reversed(before[:-1]):
+            gap = sentence[m.end : group[0].start]
+            if re.fullmatch(r"\s*(?:,|and|,\s*and|or)\s*(?:the\s+)?", gap):
+                group.insert(0, m)
+                gaps.append(gap)
+            else:
+                break
+        if gaps and not re.search(r"\b(?:and|or)\b", gaps[0]):
+            group = [last]  # "with Netanyahu, President Obama ...": a comma is no list
+        officials = [m for m in before if m.official]
+        if not last.official and officials and last.role == DEED:
+            return [officials[-1]]
+        return group
+    head = sentence[start : match.start()]
+    if _FIRST_PERSON.search(head) or head.lstrip().startswith('"'):
+        speaker = quoted_speaker(sentence, match.end(), found)
+        if speaker is not None:
+            return [speaker]
+    person = story.last_person
+    if person is not None and person.side and _PRONOUN_SUBJECT.search(head):
+        return [from_person(person)]
+    earlier = [m for m in side_mentions(found) if m.end <= start and m.role == ACTOR]
+    if earlier:
+        return [earlier[0]]
+    if person is not None and person.side and not head.strip():
+        return [from_person(person)]
+    return []
+
+
+def quoted_speaker(sentence: str, after: int, found: list[Mention]) -> Mention | None:
+    """ "We appeal to the Indonesian president ...," Bishop told the gathering."""
+    close = sentence.find('"', after)
+    if close < 0:
+        return None
+    for m in found:
+        speaker = m.start > close and m.role == ACTOR and (m.official or m.kind == "person")
+        if speaker and _SPEECH.search(sentence, close, m.start + 80):
+            return m
+    return None
+
+
+def from_person(person: Person) -> Mention:
+    return Mention(-1, -1, person.side or "", ACTOR, "person", person, person.title)

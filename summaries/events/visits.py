@@ -1,0 +1,136 @@
+"""Visits: the visitor and the country visited.
+
+The visitor is the official who is the subject ("Weizsaecker arrived"), the one after
+"visiting" or "hosted", or after "by" ("a visit to Aden by a Soviet delegation"); the
+country visited follows the trigger ("to Japan and South Korea", "in Riyadh"), or is named
+as a place in the clause, or -- "here", or an arrival under a dateline -- the dateline's.
+Travel to a summit or conference is not a visit; "from Helsinki" is where the visitor came
+from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summaries.events.mentions import (
+    ACTOR,
+    OTHER,
+    PLACE,
+    Mention,
+    Story,
+)
+from summaries.events.model import SOURCE, TARGET
+from summaries.events.scene import (
+    HERE,
+    subject,
+)
+
+_MULTILATERAL = re.compile(
+    r"\b(?:summit|conference|assembly|annual\s+meetings?|session|ceremony|celebrations?"
+    r"|games|funeral|forum)\b",
+    re.IGNORECASE,
+)
+
+
+_BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
+
+
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+_ARRIVAL = re.compile(r"arriv", re.IGNORECASE)
+
+
+# A destination follows the trigger directly ("visited Japan") or after a locative word.
+_TOWARD = re.compile(
+    r"^\s*(?:\S+\s+){0,3}?(?:to|in|at|into|for)\s+(?:the\s+)?(?:\S+\s+){0,1}$|^\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def visit(
+    sentence: str, match: re.Match[str], start: int, end: int, found: list[Mention], story: Story
+) -> list[tuple[list[Mention], list[str]]]:
+    after_text = sentence[match.end() : end]
+    if _MULTILATERAL.search(after_text[:80]):
+        return []
+    inside = [m for m in found if start <= m.start < end and m.side]
+    after = [m for m in inside if m.start >= match.end()]
+    trigger = match.group().casefold()
+    if trigger.startswith(("visiting", "host", "played host")) and after and after[0].official:
+        # "told visiting U.S. Secretary of State Shultz", "hosted Japan's prime minister"
+        visitor = after[0]
+        host = subject(sentence, match, start, found, story) or _here(story)
+        return [([visitor, h], [SOURCE, TARGET]) for h in host[:1] if h.side != visitor.side]
+    destinations = _destinations(sentence, match, after, inside, story)
+    visitors = _visitor_after_by(sentence, destinations, found) or [
+        v for v in subject(sentence, match, start, found, story) if official(v)
+    ]
+    if not visitors:
+        officials = [m for m in inside if m.end <= match.start() and m.official]
+        visitors = officials[-1:]
+    groups = []
+    for visitor in visitors[:3]:
+        for place in destinations:
+            if place.side != visitor.side:
+                groups.append(([visitor, place], [SOURCE, TARGET]))
+    return groups
+
+
+def _visitor_after_by(
+    sentence: str, destinations: list[Mention], found: list[Mention]
+) -> list[Mention]:
+    """ "a visit to Moscow last week by Iran's Oil Minister": the visitor follows "by"."""
+    if not destinations or destinations[-1].start < 0:
+        return []
+    by = _BY.match(sentence, destinations[-1].end)
+    if by is None:
+        return []
+    return [m for m in found if m.start >= by.end() and official(m)][:1]
+
+
+def official(m: Mention) -> bool:
+    """A state actor who can travel: an official, a delegation, a government ("a French
+    government team": a demonym is an actor only before such a noun)."""
+    return (
+        m.official
+        or m.kind in ("person", "title", "org")
+        or (m.kind == "demonym" and m.role == ACTOR)
+    )
+
+
+def _destinations(
+    sentence: str,
+    match: re.Match[str],
+    after: list[Mention],
+    inside: list[Mention],
+    story: Story,
+) -> list[Mention]:
+    """Where the visit goes: what follows the trigger ("to Japan and South Korea", "in
+    Riyadh"), else a place named in the clause ("who is in Rome on a tour"), else "here"."""
+    places: list[Mention] = []
+    for m in after:
+        gap = sentence[(places[-1].end if places else match.end()) : m.start]
+        if len(gap.split()) > (6 if not places else 2):
+            break
+        if _ORIGIN.search(gap):
+            continue  # "arrived from Helsinki": where the visitor came from
+        if not places and _ARRIVAL.match(match.group()) and not _TOWARD.search(gap):
+            continue  # "arrived ... aboard a U.S. Air Force plane": not where he arrived
+        if m.role in (ACTOR, PLACE, OTHER) and m.kind != "demonym":
+            places.append(m)
+        elif places:
+            break
+    if places:
+        return places
+    named = [m for m in inside if m.role == PLACE and not _ORIGIN.search(sentence, 0, m.start)]
+    if named:
+        return named[:1]
+    if HERE.search(sentence) or (story.dateline and _ARRIVAL.match(match.group())):
+        return _here(story)  # "arrived here", or arrived under the story's dateline
+    return []
+
+
+def _here(story: Story) -> list[Mention]:
+    here = story.here()
+    return [Mention(-1, -1, here, ACTOR, "here")] if here else []
