@@ -440,9 +440,7 @@ def test_hostile_text_never_raises_and_stays_bounded():
 
     rng = random.Random(7)
     alphabet = string.printable + "’“”—–\u200f\u202e\x00ÇŠ"
-    cases = [
-        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(150)
-    ]
+    cases = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(150)]
     cases += [
         "Iran's " * 200 + "condemned met visited " * 100,
         '"' * 500 + "(" * 300 + " and ".join(["France condemned Iran"] * 100),

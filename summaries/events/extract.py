@@ -18,7 +18,6 @@ import re
 from datetime import date
 
 from summaries.events.acts import acts_in
-from summaries.events.scene import Draft
 from summaries.events.mentions import NAME, Person, Story, mentions
 from summaries.events.model import (
     SOURCE,
@@ -29,6 +28,7 @@ from summaries.events.model import (
     same_person,
     straighten_quotes,
 )
+from summaries.events.scene import Draft
 from summaries.events.tables import tables, words_of
 from summaries.events.when import event_date
 from summaries.tokenize import split_sentences
