@@ -74,13 +74,14 @@ def cmd_events(args: argparse.Namespace, open_store: Callable[[argparse.Namespac
         ["date", "event", "sides", "people", "sources"],
         [
             {
-                "date": r["date"] or "date unknown",
+                # placed by its article's date when it states none of its own: say so
+                "date": r["date"] or (f"reported {c.day}" if c.day else "date unknown"),
                 "event": r["type"].replace("_", " "),
                 "sides": " – ".join(r["sides"]),
                 "people": ", ".join(r["people"]),
                 "sources": len(r["sources"]),
             }
-            for r in rows
+            for r, c in zip(rows, clusters, strict=True)
         ],
     )
     return EXIT_OK
