@@ -451,3 +451,23 @@ def test_hostile_text_never_raises_and_stays_bounded():
     for text in cases:
         events = extract_events(text, published=date(2015, 3, 1), dateline="TOKYO, March 3")
         assert isinstance(events, list)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saudi Foreign Minister Adel al-Jubeir said Riyadh has been discussing the matter with "
+        "the United States for many months.",
+        "Japan's finance minister said he talks with U.S. officials from time to time.",
+        "In January, Iranian Foreign Minister Mohammad Javad Zarif met Omani officials.",
+        "British Foreign Minister Philip Hammond was asked about Iran's programme.",
+    ],
+)
+def test_habitual_earlier_and_passive_acts_are_not_news(text):
+    assert extract_events(text, published=date(2015, 3, 24)) == []
+
+
+def test_a_month_ahead_is_a_plan_not_background():
+    text = "Iranian Foreign Minister Mohammad Javad Zarif will visit Oman in June."
+    (event,) = extract_events(text, published=date(2015, 3, 24))
+    assert (event.type, event.sides, event.date) == ("visit", ("IR", "OM"), None)

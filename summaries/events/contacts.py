@@ -97,7 +97,8 @@ def reciprocal(
     ):
         previous = story.last_draft
         if previous is None or (
-            previous.type in ("phone_call", "meeting") and name not in ("agreement", "meeting")
+            previous.type in ("phone_call", "meeting", "visit")
+            and name not in ("agreement", "meeting")
         ):
             return []  # what "they discussed" in a call or meeting is that call or meeting
         return [(list(previous.actors), [BOTH] * len(previous.actors))]

@@ -61,13 +61,24 @@ _PERFECT = re.compile(
     r"\b(?:has|have)\s+(?:\w+ly\s+|also\s+|already\s+)?\w+(?:ed|en)\b", re.IGNORECASE
 )
 _REPORTED = re.compile(r"\b(?:said|says|told\s+\w+|announced|reported)\s+$", re.IGNORECASE)
+# "in January", "last December": a month without a day (not "in January 1988", "January 5").
+_MONTH_ALONE = re.compile(
+    rf"\b(?:in|last|since|during)\s+(?P<month>{_MONTH})(?!\s*\d)", re.IGNORECASE
+)
 _PAST_YEAR = re.compile(r"\b(?:in|since|during|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def is_background(clause: str, published: date | None) -> bool:
-    """True when the clause places the act well before the news."""
+    """True when the clause places the act well before the news: a background phrase, a
+    year before the story's, or an earlier month named without a day ("in January")."""
     if tables().background.search(clause):
         return True
+    if published is not None:
+        for match in _MONTH_ALONE.finditer(clause):
+            number = _month_number(match.group("month"))
+            past = match.group().casefold().startswith(("last", "since"))
+            if number is not None and (past or number < published.month):
+                return True  # "in May" in a May story is news; "will go in June" is planned
     for match in _PAST_YEAR.finditer(clause):
         # Without the story's date a year named in a report of an act is almost always past.
         if published is None or int(match.group(1)) < published.year:
@@ -112,6 +123,11 @@ def _frames_statement(match: re.Match[str], trigger_at: int, clause: str) -> boo
         return True
     between = clause[trigger_at : match.start()]
     return len(between.split()) <= 4 and not re.search(r"\bthat\b", between)
+
+
+def _month_number(name: str) -> int | None:
+    key = name.casefold().rstrip(".")[:3]
+    return next((i for i, m in enumerate(_MONTH_NAMES, 1) if m.startswith(key)), None)
 
 
 def _distance(match: re.Match[str], at: int) -> int:
