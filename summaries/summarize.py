@@ -36,17 +36,18 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from summaries import openers
-from summaries.tokenize import Tokenizer, iter_sentences, words
+from summaries import news_rank, openers
+from summaries.sumy_document import LANGUAGE, document_of
+from summaries.tokenize import iter_sentences, words
 
 if TYPE_CHECKING:
-    from sumy.models.dom import ObjectDocumentModel
+    pass
 
 # Sentences ranked per article. sumy's graph rankers compare every pair of sentences in pure
 # Python: on this machine 100 sentences take ~0.14 s with LexRank, 200 take ~0.9 s. A news
@@ -75,7 +76,6 @@ ALGORITHMS: dict[str, tuple[str, str]] = {
 DEFAULT_ALGORITHM = "news"
 ALL_ALGORITHMS = (DEFAULT_ALGORITHM, *ALGORITHMS)
 DEFAULT_SENTENCES = 3
-LANGUAGE = "english"
 
 # Final punctuation, optionally followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
@@ -125,8 +125,6 @@ def summarize_cluster(
     came from. Sentences come out grouped by article in the order given, each article's in
     its own order.
     """
-    from summaries import news_rank
-
     titles = list(titles) if titles is not None else [None] * len(texts)
     if len(titles) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(titles)} titles")
@@ -177,8 +175,6 @@ class Summarizer:
             return []
         budget = words if words is not None else sys.maxsize
         if self.algorithm == DEFAULT_ALGORITHM:
-            from summaries import news_rank
-
             scored, analysed = news_rank.scores(pool, title)
             chosen = news_rank.select(scored, analysed, budget, sentences, can_open=_can_open(pool))
             return opening([pool[i] for i in chosen])
@@ -265,24 +261,6 @@ def _tier(sentence: str) -> int:
 def _key(sentence: str) -> str:
     """What makes two sentences the same: case and spacing do not."""
     return _SPACES.sub(" ", sentence).strip().casefold()
-
-
-def document_of(sentences: Iterable[str]) -> ObjectDocumentModel:
-    """A one-paragraph sumy document of already split sentences.
-
-    It is built directly instead of with sumy's PlaintextParser, which would re-join lines and
-    take all-caps lines for headings: our sentences are final and each is a slice of the text.
-    """
-    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-
-    tokenizer = _tokenizer()
-    return ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
-
-
-@cache
-def _tokenizer() -> Tokenizer:
-    """One shared tokenizer: it holds no state."""
-    return Tokenizer(LANGUAGE)
 
 
 @cache

@@ -418,7 +418,7 @@ def test_security_feed_declaring_entities_is_refused_before_parsing(fetcher: Fet
 
 
 def test_security_entity_feed_is_marked_failed_and_backs_off(fetcher, base, tmp_path):
-    from summaries.sources.poll import poll_all
+    from summaries.polling import poll_all
     from summaries.store import Store
 
     with Store(tmp_path / "e.db") as store:
@@ -433,8 +433,8 @@ def test_security_entity_feed_is_marked_failed_and_backs_off(fetcher, base, tmp_
 
 
 def test_fault_feed_text_is_bounded_per_poll(fetcher, base, tmp_path, monkeypatch):
+    from summaries.polling import poll_all
     from summaries.sources import feeds
-    from summaries.sources.poll import poll_all
     from summaries.store import Store
 
     monkeypatch.setattr(feeds, "MAX_FEED_TEXT", 5_000)  # each story is about 1,900 characters
@@ -612,7 +612,7 @@ def test_folder_json_and_jsonl_skip_bad_records(tmp_path: Path):
 
 
 def test_polling_a_feed_twice_adds_nothing_the_second_time(fetcher, base, tmp_path):
-    from summaries.sources.poll import poll_all
+    from summaries.polling import poll_all
     from summaries.store import Store
 
     with Store(tmp_path / "p.db") as store:
@@ -635,7 +635,7 @@ def test_polling_a_feed_twice_adds_nothing_the_second_time(fetcher, base, tmp_pa
 
 
 def test_a_failing_source_backs_off_and_never_stops_the_others(fetcher, base, tmp_path):
-    from summaries.sources.poll import backoff, poll_all
+    from summaries.polling import backoff, poll_all
     from summaries.store import Store
 
     with Store(tmp_path / "p.db") as store:
@@ -683,7 +683,7 @@ def test_sources_cli_add_list_export_import_remove(tmp_path, base):
 def test_each_source_is_polled_at_its_own_interval(tmp_path):
     from datetime import timedelta
 
-    from summaries.sources.poll import poll_all
+    from summaries.polling import poll_all
     from summaries.store import Store
 
     fast, slow = tmp_path / "fast", tmp_path / "slow"
