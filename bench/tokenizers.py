@@ -7,7 +7,7 @@ dates ("Jan. 3"), initials, amounts ("$9.7bn", "1.2%"), ellipses, quotations tha
 sentence and sentences glued without a space ("in Kerman.Expressing"). pysbd (the baseline)
 is the rule-based splitter a sumy user would reach for when NLTK's punkt data is missing.
 
-    python bench/tokenizers.py [tests/data/sentence_cases.jsonl] [--json] [--show-errors]
+    python -m bench.tokenizers [tests/data/sentence_cases.jsonl] [--json] [--show-errors]
 """
 
 from __future__ import annotations
