@@ -43,6 +43,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from summaries import news_rank, openers
+from summaries.clean import wire_dateline
 from summaries.sumy_document import LANGUAGE, document_of
 from summaries.tokenize import iter_sentences, words
 
@@ -79,12 +80,6 @@ DEFAULT_SENTENCES = 3
 
 # Final punctuation, optionally followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
-# A wire dateline opening the first sentence: "(CNN)", "WASHINGTON (CNN) -- ", "(AP) — ".
-# It is furniture, not news, so a summary sentence starts after it.
-_DATELINE = re.compile(
-    r"\A(?:[A-Z][A-Za-z.,' -]{0,40}?\s*)?\((?:CNN|AP|AFP|Reuters|UPI|dpa)[^)]{0,20}\)"
-    r"\s*(?:--|—|–|-)?\s*(?=\S)"
-)
 # Runs of white space, folded to one space when comparing sentences for duplicates.
 _SPACES = re.compile(r"\s+")
 
@@ -234,7 +229,7 @@ def candidates(text: str, title: str | None = None, limit: int = MAX_SENTENCES) 
     title_key = _key(title) if title else None
     tiers: list[list[str]] = [[], [], []]
     for sentence in islice(iter_sentences(text), MAX_SCANNED):
-        sentence = _DATELINE.sub("", sentence, count=1) if "(" in sentence[:60] else sentence
+        sentence = wire_dateline().sub("", sentence, count=1) if "(" in sentence[:60] else sentence
         key = _key(sentence)
         if key in seen:
             continue
