@@ -36,6 +36,7 @@ from bot.fakeapi.protocol import (
 from bot.fakeapi.records import CallbackAnswer, Mark, RequestRecord, SentMessage, Signal
 from bot.fakeapi.users import PlayingUsers
 from bot.fakelimits import Clock, Fault, FaultInjector, Faults, FloodLimiter, Limits
+from bot.lifecycle import stop_application
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -315,17 +316,4 @@ async def polling(app: Application, *, poll_timeout: int = 1) -> AsyncIterator[A
         await app.start()
         yield app
     finally:
-        await _stop_application(app)
-
-
-async def _stop_application(app: Application) -> None:
-    """Undo whatever part of `polling` happened, in reverse order, like `run_polling` does."""
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-        if app.post_stop:
-            await app.post_stop(app)
-    await app.shutdown()
-    if app.post_shutdown:
-        await app.post_shutdown(app)
+        await stop_application(app)
