@@ -10,7 +10,7 @@ back ("It came after ...", "He said ..."), by the lists in config/briefs.toml.
 The baseline is the same count on the code before briefs were checked (issue 12): run this
 script on that commit to get it.
 
-    .venv/bin/python bench/briefs.py seeds ../shared/data/cnn-dailymail/dev.jsonl \
+    .venv/bin/python -m bench.briefs seeds ../shared/data/cnn-dailymail/dev.jsonl \
         ../shared/data/bbc-news-summary/dev.jsonl [--limit 300] [--show 5] [--json]
 """
 

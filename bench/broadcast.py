@@ -10,7 +10,7 @@ per chat). Prints:
   the same: a digest is built once per country and window, not per subscriber);
 - peak memory, and how many subscribers got nothing (lost) or a second copy (duplicates).
 
-    python bench/broadcast.py [--subscribers 10000] [--json]
+    python -m bench.broadcast [--subscribers 10000] [--json]
 
 With the default 10,000 subscribers the sending alone takes about 6 minutes: that is the
 limit being measured.
@@ -29,16 +29,12 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where bench/summaries.py would
-# shadow the summaries package: look in the project root instead.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
-from bot import schedule as jobs  # noqa: E402
-from bot.delivery import Deliverer, Pacer, delivery_bot  # noqa: E402
-from bot.fakeapi import FakeTelegram  # noqa: E402
-from summaries import countries  # noqa: E402
-from summaries.store import ArticleRecord, Store  # noqa: E402
-from summaries.store_events import EventRecord  # noqa: E402
+from bot import schedule as jobs
+from bot.delivery import Deliverer, Pacer, delivery_bot
+from bot.fakeapi import FakeTelegram
+from summaries import countries
+from summaries.store import ArticleRecord, Store
+from summaries.store_events import EventRecord
 
 LIMIT_PER_S = 30
 ZONES = ["UTC", "Europe/Paris", "Asia/Tehran", "America/New_York"]

@@ -15,7 +15,7 @@ Last, in this process, one 1.85 MB article (corpus articles joined) is analysed 
 written: the write is how long the write lock is held for it (the issue measured ~45 s
 before analysis moved out of the transaction).
 
-    python bench/concurrency.py ../shared/data/reuters21578-places/dev.jsonl [--articles N] [--json]
+    python -m bench.concurrency ../shared/data/reuters21578-places/dev.jsonl [--articles N] [--json]
 
 Goal (issue 13): replies under 200 ms p95 during the ingest, no lock error.
 """
@@ -32,14 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where bench/summaries.py would
-# shadow the summaries package: look in the project root instead.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
-from bench.corpus import corpus  # noqa: E402
-from bot.fakeapi import DEFAULT_TOKEN, FakeTelegram  # noqa: E402
-from summaries.pipeline import ingest_paths, prepare_text, write_prepared  # noqa: E402
-from summaries.store import Store  # noqa: E402
+from bench.corpus import corpus
+from bot.fakeapi import DEFAULT_TOKEN, FakeTelegram
+from summaries.pipeline import ingest_paths, prepare_text, write_prepared
+from summaries.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = [

@@ -12,27 +12,22 @@ What is measured:
   `extract_events` takes on it. Goal: under 2 s -- the cost must grow with the text, not
   faster.
 
-    python bench/events.py ../shared/data/reuters21578-places/dev.jsonl [--articles 2000]
+    python -m bench.events ../shared/data/reuters21578-places/dev.jsonl [--articles 2000]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, where bench/summaries.py would
-# shadow the summaries package: look in the project root instead.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
-from bench.corpus import corpus  # noqa: E402
-from summaries import countries  # noqa: E402
-from summaries.clean import clean  # noqa: E402
-from summaries.dates import find_date  # noqa: E402
-from summaries.events import extract_events  # noqa: E402
+from bench.corpus import corpus
+from summaries import countries
+from summaries.clean import clean
+from summaries.dates import find_date
+from summaries.events import extract_events
 
 GOAL_PER_S = 200
 GOAL_LONG_S = 2.0

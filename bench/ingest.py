@@ -1,5 +1,5 @@
 """Ingest throughput: clean + dates + dedup + countries + store; summaries and events
-excluded (bench/summaries.py and bench/events.py measure those).
+excluded (bench/summary_speed.py and bench/events.py measure those).
 
 Builds N articles from a labelled JSON-lines file (by default 10,000 from the Reuters dev
 split: every story, then halves of two stories joined, so none is a duplicate), runs them
@@ -7,7 +7,7 @@ through the pipeline into a fresh SQLite file on one core, and prints articles p
 and peak memory. In the same run, as the baseline, it times a naive tagger that matches all
 pycountry names with one regular expression over the same texts.
 
-    python bench/ingest.py ../shared/data/reuters21578-places/dev.jsonl [--articles 10000]
+    python -m bench.ingest ../shared/data/reuters21578-places/dev.jsonl [--articles 10000]
 """
 
 from __future__ import annotations
@@ -16,21 +16,16 @@ import argparse
 import json
 import re
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pycountry
 
-# Run as a script, this folder comes first on sys.path, where bench/summaries.py would
-# shadow the summaries package: look in the project root instead.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-
-from bench.corpus import corpus  # noqa: E402
-from summaries import countries  # noqa: E402
-from summaries.pipeline import BATCH_SIZE, chunks, ingest_text  # noqa: E402
-from summaries.store import Store  # noqa: E402
+from bench.corpus import corpus
+from summaries import countries
+from summaries.pipeline import BATCH_SIZE, chunks, ingest_text
+from summaries.store import Store
 
 
 def run_pipeline(texts: list[str], db: Path) -> tuple[float, float, int]:

@@ -15,7 +15,7 @@ on one data file, for several budgets B in one run:
 Scores are ROUGE-2 F1 x100 with Porter stemming (`rouge-score`), averaged over documents,
 as in `diplobot eval summaries`.
 
-    python bench/summary_lengths.py ../shared/data/cnn-dailymail/dev.jsonl \
+    python -m bench.summary_lengths ../shared/data/cnn-dailymail/dev.jsonl \
         [--budgets 40,60,80,100] [--limit N] [--json]
 """
 
@@ -27,17 +27,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# bench/summaries.py would shadow the `summaries` package: import from the project root.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
+from rouge_score import rouge_scorer, tokenizers
 
-from rouge_score import rouge_scorer, tokenizers  # noqa: E402
-
-from summaries.evaluate import read_jsonl  # noqa: E402
-from summaries.summarize import summarize  # noqa: E402
-from summaries.summary_eval import Pair, lead, pairs_from_records  # noqa: E402
-from summaries.tokenize import split_sentences, words  # noqa: E402
+from summaries.evaluate import read_jsonl
+from summaries.summarize import summarize
+from summaries.summary_eval import Pair, lead, pairs_from_records
+from summaries.tokenize import split_sentences, words
 
 DEFAULT_BUDGETS = (40, 50, 60, 70, 80, 90, 100)
 

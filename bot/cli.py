@@ -292,8 +292,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _ingest_sources(args: argparse.Namespace) -> int:
     from bot import terminal
+    from summaries.polling import classify, poll_all
     from summaries.sources.http import Fetcher
-    from summaries.sources.poll import classify, poll_all
 
     config = args.settings["sources"]
     with _open_store(args) as store:
@@ -348,7 +348,7 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
-    from summaries.sources.poll import classify
+    from summaries.polling import classify
 
     try:
         kind = classify(args.location)

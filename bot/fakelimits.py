@@ -1,4 +1,4 @@
-"""Telegram's flood limits and injected faults, for the Bot API test double (bot/fakeapi.py).
+"""Telegram's flood limits and injected faults, for the Bot API test double (bot/fakeapi/).
 
 Two small, pure parts that FakeTelegram consults before it performs a sending method:
 

@@ -254,7 +254,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         cadence = schedule.parse_cadence(cadence_words)
     except ValueError as exc:
-        await _reply(update, f"{render.esc(str(exc))}\n\n{render.subscribe_usage()}")
+        await _reply(update, render.cadence_refused(str(exc)))
         return
     found = await _resolve_or_suggest(update, name)
     if not found:
@@ -286,8 +286,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not found:
         return
     gone = await db.run(Store.unsubscribe, update.effective_chat.id, found.code)
-    reply = "Unsubscribed from <b>{}</b>." if gone else "You were not subscribed to <b>{}</b>."
-    await _reply(update, reply.format(render.esc(found.name)))
+    await _reply(update, render.unsubscribed(found.name, was_subscribed=bool(gone)))
 
 
 async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -320,7 +319,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         zone = schedule.parse_timezone(text[:MAX_QUERY_CHARS])
     except ValueError as exc:
-        await _reply(update, render.esc(str(exc)))
+        await _reply(update, render.problem(str(exc)))
         return
     await _set_timezone(update, db, chat_id, zone)
 
@@ -335,7 +334,7 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _set_timezone(update: Update, db: StoreThreads, chat_id: int, zone: object) -> None:
     name = schedule.timezone_name(zone)
     await db.run(Store.set_chat, chat_id, timezone=name)
-    await _reply(update, f"Time zone set to <b>{render.esc(name)}</b>. Digests follow it.")
+    await _reply(update, render.timezone_set(name))
 
 
 async def nothing_new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

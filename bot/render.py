@@ -39,12 +39,15 @@ def telegram_length(text: str) -> int:
 
 
 def human_date(iso: str | None) -> str:
+    """An ISO day as "7 Jan 2024"; "date unknown" when there is none or it is not a day."""
     if not iso:
         return "date unknown"
     try:
-        return date.fromisoformat(iso).strftime("%-d %b %Y")
+        day = date.fromisoformat(iso)
     except ValueError:
         return "date unknown"
+    # Not strftime("%-d"): that flag is glibc's, and Windows and musl refuse it.
+    return f"{day.day} {day:%b %Y}"
 
 
 def headline(article: StoredArticle) -> str:
@@ -147,6 +150,28 @@ def subscriptions_list(rows: Sequence[tuple[Country, str, str]], timezone: str) 
         for c, cadence, when in rows
     )
     return f"<b>Your subscriptions</b> (times in {esc(timezone)})\n{lines}"
+
+
+def cadence_refused(reason: str) -> str:
+    """A cadence /subscribe cannot read: the reason, then how to write one."""
+    return f"{esc(reason)}\n\n{subscribe_usage()}"
+
+
+def unsubscribed(name: str, *, was_subscribed: bool) -> str:
+    """The answer to /unsubscribe NAME."""
+    if was_subscribed:
+        return f"Unsubscribed from <b>{esc(name)}</b>."
+    return f"You were not subscribed to <b>{esc(name)}</b>."
+
+
+def timezone_set(name: str) -> str:
+    """The answer to /timezone ZONE once the zone is stored."""
+    return f"Time zone set to <b>{esc(name)}</b>. Digests follow it."
+
+
+def problem(message: str) -> str:
+    """A user's mistake explained in plain words (escaped: it may quote what they typed)."""
+    return esc(message)
 
 
 def subscribe_usage() -> str:

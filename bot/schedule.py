@@ -7,7 +7,7 @@ no state of their own: everything they decide is in the database (subscriptions'
 `last_handled`, the outbox, the instant watermark), so a restart picks up where it was.
 
 - every `poll_check_s`: the sources whose time has come are polled (in a worker thread,
-  with its own connection); a failing source backs off alone (summaries.sources.poll);
+  with its own connection); a failing source backs off alone (summaries.polling);
 - after each ingest: new events for instant subscribers are queued;
 - every `digest_check_s`: daily and weekly digests that fell due are queued, once per
   subscription and slot; after downtime only slots within `grace` are sent (never a stale

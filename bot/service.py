@@ -257,8 +257,8 @@ class Runtime:
 
     def _poll_sources(self) -> list[Any]:
         """In a worker thread, with its own connection: ingest never blocks the bot."""
+        from summaries.polling import poll_all
         from summaries.sources.http import Fetcher
-        from summaries.sources.poll import poll_all
 
         config = self.settings["sources"]
         fetcher = Fetcher(

@@ -27,6 +27,8 @@ from aiohttp import web
 from telegram import Bot, Update
 from telegram.ext import Application, ExtBot
 
+from bot.lifecycle import stop_application
+
 MAX_BODY = 1_000_000
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 log = logging.getLogger(__name__)
@@ -145,13 +147,7 @@ async def serve(
         await stop.wait()
     finally:
         await runner.cleanup()
-        if app.running:
-            await app.stop()
-            if app.post_stop:
-                await app.post_stop(app)
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
+        await stop_application(app)
 
 
 def _address(sock: socket.socket) -> str:

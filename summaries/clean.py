@@ -14,37 +14,24 @@ take more than linear time: pages can be megabytes long and are untrusted.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from config import load_table
 from summaries import dates
+from summaries.tokenize import unglue
 
 # Closing quotes and brackets that may follow a sentence's final punctuation.
 _CLOSERS = "\"'”’»)]"
 # Punctuation that ends a sentence-like line (a headline never ends with one of these).
 _SENTENCE_ENDS = ".,;:"
-# A sentence end with no space after it: a word, its final punctuation, closing quotes, and
-# an optional opening quote before the next word. The next word's first letter is only looked
-# at, never consumed, so consecutive glued sentences are all found in one linear pass.
-_GLUED = re.compile(
-    r"(?P<word>\b\w+)(?P<close1>[”’)\]\"]*)(?P<punct>[.?!]+)"
-    r"(?P<close2>[”’)\]\"]*)(?P<open>[“‘(]?)(?=[^\W\d_])"
-)
-# What any glued sentence end contains: the cheap test that spares most paragraphs the
-# word-by-word `_GLUED` scan (it finds "U.S" too; `_GLUED` then decides).
-_GLUE_HINT = re.compile(r"[.?!][”’)\]\"]*[“‘(]?[^\W\d_]")
 _SPACE_RUN = re.compile(r" {2,}")
 # What `_line_kind` calls a line that ends the article, and one that is furniture.
 _TAIL, _FURNITURE = "tail", "furniture"
-# How far back to look for the start of a token when deciding whether it is a URL.
-_URL_LOOKBACK = 200
 # Marks without which a text holds no URL, path or e-mail address, so no look-back is needed.
-_URL_MARKS = re.compile(r"[/@]|www", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,7 +67,6 @@ class _Tables:
     max_title_words: int
     max_title_chars: int
     min_title_words: int
-    abbreviations: frozenset[str]
 
 
 def clean(raw: str) -> CleanArticle:
@@ -91,25 +77,11 @@ def clean(raw: str) -> CleanArticle:
     paragraphs = _paragraphs(lines[body_start:])
     outlet, paragraphs = _without_lead_prefix(paragraphs)
     return CleanArticle(
-        title=title, paragraphs=_unglued(paragraphs), header_date=header_date, outlet=outlet
+        title=title,
+        paragraphs=[unglue(p) for p in paragraphs],
+        header_date=header_date,
+        outlet=outlet,
     )
-
-
-def _unglued(paragraphs: list[str]) -> list[str]:
-    """`split_glued_sentences` on the paragraphs that may need it: one hint scan over the
-    whole body finds them, instead of one scan per paragraph."""
-    marks = [m.start() for m in _GLUE_HINT.finditer("\n".join(paragraphs))]
-    if not marks:
-        return paragraphs
-    out, start, k = [], 0, 0
-    for paragraph in paragraphs:
-        end = start + len(paragraph)
-        while k < len(marks) and marks[k] < start:
-            k += 1
-        hinted = k < len(marks) and marks[k] < end
-        out.append(split_glued_sentences(paragraph) if hinted else paragraph)
-        start = end + 1
-    return out
 
 
 def normalize(raw: str) -> str:
@@ -136,68 +108,6 @@ def _is_plain(text: str, tables: _Tables) -> bool:
     if text.isascii():
         return tables.ascii_special.search(text) is None
     return tables.needs_normalizing.search(text) is None and unicodedata.is_normalized("NFC", text)
-
-
-def split_glued_sentences(text: str) -> str:
-    """Put the missing space back between sentences glued together by the scraper.
-
-    "in Kerman.Expressing" -> "in Kerman. Expressing", also after closing quotes and "?"/"!".
-    Left alone: single letters ("U.S.", "e.g.", "J.R.R."), known abbreviations ("Lt.General"),
-    numbers ("1.2", "No.1"), lower-case continuations ("example.com") and URLs.
-    """
-    if _GLUE_HINT.search(text) is None:
-        return text
-    pieces: list[str] = []
-    last = 0
-    quotes = 0
-    counted = 0
-    urls = _URL_MARKS.search(text) is not None
-    for match in _GLUED.finditer(text):
-        quotes += text.count('"', counted, match.start("close2"))
-        counted = match.start("close2")
-        cut = _glue_cut(text, match, opening_straight_quote=quotes % 2 == 0, urls=urls)
-        if cut is not None:
-            pieces.append(text[last:cut])
-            last = cut
-    if not pieces:
-        return text
-    pieces.append(text[last:])
-    return " ".join(pieces)
-
-
-def _glue_cut(
-    text: str, match: re.Match[str], *, opening_straight_quote: bool, urls: bool
-) -> int | None:
-    """Where to insert the space for one glued-sentence candidate, or None to leave it.
-
-    `opening_straight_quote` says whether a straight quote right after the punctuation opens
-    a new quotation (an even number of them came before), as in 'enclave."You can't'.
-    `urls` says whether the text may hold URLs at all, sparing the look-back when not.
-    """
-    if not text[match.end()].isupper() or not _ends_sentence(match["word"], match["punct"]):
-        return None
-    if urls and _inside_url(text, match.end()):
-        return None
-    close2 = match["close2"]
-    if match["open"]:
-        return match.start("open")
-    if close2.endswith('"') and opening_straight_quote:
-        return match.end("close2") - 1
-    return match.end("close2")
-
-
-def _ends_sentence(word: str, punct: str) -> bool:
-    """Whether `word` followed by `punct` can end a sentence (not an initial or abbreviation)."""
-    if punct != ".":
-        return True
-    return len(word) >= 2 and word.casefold() not in _tables().abbreviations
-
-
-def _inside_url(text: str, position: int) -> bool:
-    """Whether the token ending at `position` is a URL, path or e-mail address."""
-    before = text[max(0, position - _URL_LOOKBACK) : position].rsplit(maxsplit=1)
-    token = before[-1].casefold() if before else ""
-    return "://" in token or token.startswith("www") or "/" in token or "@" in token
 
 
 def _squashed_lines(text: str) -> list[str]:
@@ -357,8 +267,7 @@ def _one_pattern(patterns: list[str]) -> str:
 @cache
 def _tables() -> _Tables:
     """Load and compile config/cleaning.toml's cleaning tables once."""
-    text = resources.files("config").joinpath("cleaning.toml").read_text("utf-8")
-    config: dict[str, Any] = tomllib.loads(text)
+    config = load_table("cleaning")
     norm, furniture, headline = config["normalize"], config["furniture"], config["headline"]
     needs_normalizing = re.compile(
         f"(?:{norm['line_breaks']})|(?:{norm['invisible']})|(?:{norm['spaces']})"
@@ -382,9 +291,24 @@ def _tables() -> _Tables:
             rf"(?P<{_TAIL}>{_one_pattern(furniture['tail'])})"
             rf"|(?P<{_FURNITURE}>{_one_pattern(lines)})"
         ),
-        lead_prefixes=tuple(re.compile(pattern) for pattern in furniture["lead_prefixes"]),
+        lead_prefixes=tuple(
+            re.compile(pattern.replace("{wire_dateline}", _wire_pattern(furniture)))
+            for pattern in furniture["lead_prefixes"]
+        ),
         max_title_words=int(headline["max_words"]),
         max_title_chars=int(headline["max_chars"]),
         min_title_words=int(headline["min_words"]),
-        abbreviations=frozenset(a.casefold() for a in config["sentences"]["abbreviations"]),
     )
+
+
+def _wire_pattern(furniture: dict[str, Any]) -> str:
+    """config/cleaning.toml's wire dateline with its agencies filled in."""
+    agencies = "|".join(re.escape(name) for name in furniture["agencies"])
+    return furniture["wire_dateline"].replace("{agencies}", agencies)
+
+
+@cache
+def wire_dateline() -> re.Pattern[str]:
+    """A wire dateline ("WASHINGTON (CNN) -- ") at the start of a text, as the cleaner
+    removes it from a lead; the summarizer trims the same from a sentence it chooses."""
+    return re.compile(r"\A" + _wire_pattern(load_table("cleaning")["furniture"]))

@@ -54,15 +54,15 @@ from __future__ import annotations
 import functools
 import re
 import string
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import pycountry
 from rapidfuzz import fuzz, process
+
+from config import load_table
 
 _MAX_QUERY_CHARS = 200
 _STRIP_CHARS = " \t\r\n.,;:!?\"'()[]{}<>«»“”‘’/\\|*#@_-–—"
@@ -532,7 +532,7 @@ def _adjacent_keys(a: str, b: str) -> bool:
 @functools.cache
 def _gazetteer() -> _Gazetteer:
     """Load the toml and pycountry once, and compile the single matching pattern."""
-    data = tomllib.loads(resources.files("config").joinpath("countries.toml").read_text("utf-8"))
+    data = load_table("countries")
     countries = _load_countries(data["countries"])
     entries = _build_entries(data, countries)
     roles = sorted({_key(word) for word in data["roles"]["words"]}, key=len, reverse=True)

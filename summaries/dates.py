@@ -10,19 +10,19 @@ and the article shows "date unknown".
 publication date; each kind of phrase is one small resolver in `_RESOLVERS`, so new kinds
 ("two days ago", "last week") can be added without touching the others.
 
-The formats, month and weekday names and relative phrases live in config/cleaning.toml.
+The formats, month and weekday names and relative phrases live in config/dates.toml.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from config import load_table
 
 HEADER = "header"
 DATELINE = "dateline"
@@ -44,7 +44,7 @@ class FoundDate:
 
 @dataclass(frozen=True)
 class _Tables:
-    """The compiled date tables from config/cleaning.toml, built once per process."""
+    """The compiled date tables from config/dates.toml, built once per process."""
 
     header: re.Pattern[str]
     label: re.Pattern[str]
@@ -286,8 +286,7 @@ def _names(table: dict[str, int]) -> str:
 
 @cache
 def _config() -> dict[str, Any]:
-    text = resources.files("config").joinpath("cleaning.toml").read_text("utf-8")
-    return tomllib.loads(text)["dates"]
+    return load_table("dates")
 
 
 def _months(config: dict[str, Any]) -> dict[str, int]:
@@ -304,7 +303,7 @@ def _format_source(fmt: str, month: str, weekday: str) -> str:
 
 @cache
 def _tables() -> _Tables:
-    """Load and compile config/cleaning.toml's [dates] tables once."""
+    """Load and compile config/dates.toml's tables once."""
     config = _config()
     months, weekdays = _months(config), _weekdays(config)
     month, weekday = _names(months), _names(weekdays)

@@ -18,15 +18,14 @@ Plain text and JSON are rendered here; Telegram HTML lives in bot/render.py.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from config import load_table
 from summaries import names, openers, sides
 from summaries.attribution import Source, sources_of
 from summaries.attribution import day_text as human_day
@@ -529,5 +528,4 @@ def _and(items: list[str]) -> str:
 
 @cache
 def _tables() -> dict[str, Any]:
-    text = resources.files("config").joinpath("digest.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return load_table("digest")

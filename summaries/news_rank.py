@@ -33,9 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from summaries.sumy_document import LANGUAGE, document_of
 from summaries.tokenize import words
-
-LANGUAGE = "english"
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,6 @@ class Analysed:
 
     @classmethod
     def of(cls, sentences: Sequence[str]) -> Analysed:
-        from summaries.summarize import document_of
-
         stem, stop = _stemmer(), _stop_words()
         stems, lengths = [], []
         for sentence in document_of(sentences).sentences:

@@ -14,10 +14,10 @@ sentence's first words: it never rewrites anything but a leading connective.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from config import load_table
 
 # Opening quotes and brackets a sentence may start with before its first word.
 _OPENING = "\"'“‘«([ "
@@ -77,8 +77,7 @@ def _phrases(phrases: list[str]) -> str:
 @cache
 def _tables() -> _Tables:
     """config/briefs.toml, compiled once."""
-    text = resources.files("config").joinpath("briefs.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = load_table("briefs")
     connectives, pronouns = data["connectives"], data["pronouns"]
     apostrophes = "['’]"
     with_comma = _phrases(connectives["with_comma"])

@@ -16,18 +16,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from summaries import clean as cleaning
 from summaries import countries, dates, dedup
 from summaries.events import Event, extract_events
-from summaries.sources.items import RawItem
+from summaries.sources.folder import FolderResult, load_folder_file
+from summaries.sources.items import RawItem, SkipFile
 from summaries.store import ArticleRecord, CountryRef, Sighting, Store
 from summaries.store_events import EventRecord
 from summaries.summarize import summarize
-
-if TYPE_CHECKING:
-    from summaries.sources.folder import FolderResult
 
 TEXT_SUFFIXES = (".txt",)
 ARTICLE_SUFFIXES = (*TEXT_SUFFIXES, ".html", ".htm", ".json", ".jsonl")
@@ -40,10 +38,6 @@ BATCH_SIZE = 100
 BATCH_CHARS = 1_000_000
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-class SkipFile(Exception):
-    """An input that cannot be an article; the message is the one-line reason shown."""
 
 
 @dataclass(frozen=True)
@@ -330,8 +324,6 @@ def _file_entries(
 
 def _load_items_file(path: Path, max_bytes: int) -> FolderResult:
     """A saved page or a JSON file of records; a bad record is skipped, the rest kept."""
-    from summaries.sources.folder import load_folder_file  # it imports SkipFile from here
-
     return load_folder_file(path, max_bytes=max_bytes)
 
 

@@ -35,13 +35,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import tomllib
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
-from importlib import resources
 from typing import Literal
+
+from config import load_table
 
 Mode = Literal["instant", "daily", "weekly"]
 
@@ -345,7 +345,7 @@ class _City:
 @cache
 def _cities() -> tuple[tuple[_City, ...], float]:
     """config/timezones.toml's cities and its max_distance_km, read once."""
-    raw = tomllib.loads(resources.files("config").joinpath("timezones.toml").read_text("utf-8"))
+    raw = load_table("timezones")
     cities = tuple(_City(c["name"], c["lat"], c["lon"], c["zone"]) for c in raw["cities"])
     return cities, float(raw["max_distance_km"])
 

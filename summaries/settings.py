@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from config import load_table
 
 # Counts where zero makes no sense (an empty summary, a reply with no article).
 MINIMUMS = {
@@ -39,7 +40,7 @@ def user_config_path() -> Path:
 
 
 def defaults() -> dict[str, Any]:
-    return tomllib.loads(resources.files("config").joinpath("defaults.toml").read_text("utf-8"))
+    return load_table("defaults")
 
 
 def load(path: str | Path | None = None) -> dict[str, Any]:

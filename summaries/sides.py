@@ -17,12 +17,11 @@ A country's name always wins: "Georgia" is the country, "Turkey" Türkiye.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from config import load_table
 from summaries import countries
 from summaries.countries import Country
 from summaries.events.tables import tables as event_tables
@@ -89,8 +88,7 @@ def is_country(code: str) -> bool:
 @cache
 def _names() -> dict[str, str]:
     """Organisation and historic side codes -> display names (config/digest.toml)."""
-    text = resources.files("config").joinpath("digest.toml").read_text("utf-8")
-    return {str(k): str(v) for k, v in tomllib.loads(text)["organisations"].items()}
+    return {str(k): str(v) for k, v in load_table("digest")["organisations"].items()}
 
 
 @cache

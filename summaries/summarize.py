@@ -36,17 +36,19 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from summaries import openers
-from summaries.tokenize import Tokenizer, iter_sentences, words
+from summaries import news_rank, openers
+from summaries.clean import wire_dateline
+from summaries.sumy_document import LANGUAGE, document_of
+from summaries.tokenize import iter_sentences, words
 
 if TYPE_CHECKING:
-    from sumy.models.dom import ObjectDocumentModel
+    pass
 
 # Sentences ranked per article. sumy's graph rankers compare every pair of sentences in pure
 # Python: on this machine 100 sentences take ~0.14 s with LexRank, 200 take ~0.9 s. A news
@@ -75,16 +77,9 @@ ALGORITHMS: dict[str, tuple[str, str]] = {
 DEFAULT_ALGORITHM = "news"
 ALL_ALGORITHMS = (DEFAULT_ALGORITHM, *ALGORITHMS)
 DEFAULT_SENTENCES = 3
-LANGUAGE = "english"
 
 # Final punctuation, optionally followed by closing quotes or brackets.
 _FINAL = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
-# A wire dateline opening the first sentence: "(CNN)", "WASHINGTON (CNN) -- ", "(AP) — ".
-# It is furniture, not news, so a summary sentence starts after it.
-_DATELINE = re.compile(
-    r"\A(?:[A-Z][A-Za-z.,' -]{0,40}?\s*)?\((?:CNN|AP|AFP|Reuters|UPI|dpa)[^)]{0,20}\)"
-    r"\s*(?:--|—|–|-)?\s*(?=\S)"
-)
 # Runs of white space, folded to one space when comparing sentences for duplicates.
 _SPACES = re.compile(r"\s+")
 
@@ -125,8 +120,6 @@ def summarize_cluster(
     came from. Sentences come out grouped by article in the order given, each article's in
     its own order.
     """
-    from summaries import news_rank
-
     titles = list(titles) if titles is not None else [None] * len(texts)
     if len(titles) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(titles)} titles")
@@ -177,8 +170,6 @@ class Summarizer:
             return []
         budget = words if words is not None else sys.maxsize
         if self.algorithm == DEFAULT_ALGORITHM:
-            from summaries import news_rank
-
             scored, analysed = news_rank.scores(pool, title)
             chosen = news_rank.select(scored, analysed, budget, sentences, can_open=_can_open(pool))
             return opening([pool[i] for i in chosen])
@@ -238,7 +229,7 @@ def candidates(text: str, title: str | None = None, limit: int = MAX_SENTENCES) 
     title_key = _key(title) if title else None
     tiers: list[list[str]] = [[], [], []]
     for sentence in islice(iter_sentences(text), MAX_SCANNED):
-        sentence = _DATELINE.sub("", sentence, count=1) if "(" in sentence[:60] else sentence
+        sentence = wire_dateline().sub("", sentence, count=1) if "(" in sentence[:60] else sentence
         key = _key(sentence)
         if key in seen:
             continue
@@ -265,24 +256,6 @@ def _tier(sentence: str) -> int:
 def _key(sentence: str) -> str:
     """What makes two sentences the same: case and spacing do not."""
     return _SPACES.sub(" ", sentence).strip().casefold()
-
-
-def document_of(sentences: Iterable[str]) -> ObjectDocumentModel:
-    """A one-paragraph sumy document of already split sentences.
-
-    It is built directly instead of with sumy's PlaintextParser, which would re-join lines and
-    take all-caps lines for headings: our sentences are final and each is a slice of the text.
-    """
-    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-
-    tokenizer = _tokenizer()
-    return ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
-
-
-@cache
-def _tokenizer() -> Tokenizer:
-    """One shared tokenizer: it holds no state."""
-    return Tokenizer(LANGUAGE)
 
 
 @cache

@@ -31,6 +31,7 @@ from functools import cache
 from typing import Any
 
 from summaries import summarize as summarize_mod
+from summaries.sumy_document import document_of
 from summaries.tokenize import split_sentences, words
 
 BASELINES = ("lead", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic")
@@ -164,7 +165,7 @@ def sumy_budgeted(algorithm: str, text: str, budget: int) -> list[str]:
     import numpy
 
     sentences = split_sentences(text)
-    document = summarize_mod.document_of(sentences)
+    document = document_of(sentences)
 
     def within_budget(infos: list[Any]) -> list[Any]:
         kept, used = [], 0

@@ -26,13 +26,14 @@ so callers can find it again in the original text. The work is linear in the inp
 
 from __future__ import annotations
 
+import itertools
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any, Literal
+from typing import Literal
+
+from config import load_table
 
 # A run of final punctuation: a spaced or unspaced ellipsis, or any mix of . ! ? …
 # followed by the closing quotes and brackets that belong to the sentence it ends.
@@ -44,6 +45,8 @@ _NEXT = re.compile(r"(?P<space>\s*)(?P<open>[\"'“‘«(\[]*)(?P<word>[^\W_]+)?
 _PREV = re.compile(r"(?:(?<![^\W_])(?:[^\W\d_]\.)+[^\W\d_]|[^\W_]+)\Z")
 # How far back to look for that token; words longer than this are not abbreviations anyway.
 _PREV_WINDOW = 32
+# How far back to look for the start of a token when deciding whether it is a URL.
+_URL_LOOKBACK = 200
 # A sentence needs a run of two letters; "1." or "a)" before a capital is a list marker.
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 # Words for similarity: a dotted acronym without its last point ("U.S", "e.g"), or letters and
@@ -53,6 +56,10 @@ _WORD = re.compile(
     r"[^\W\d_](?:\.[^\W\d_])+(?![^\W_])"
     r"|[^\W_]+(?:(?:['’\-]|(?<=\d)[.,](?=\d))[^\W_]+)*"
 )
+# What any glued sentence end contains: the cheap test that spares most lines the full scan.
+_GLUE_HINT = re.compile(r"[.?!…][”’)\]\"']*[“‘(\"']?[^\W\d_]")
+# A token that is a URL, a path or an e-mail address: a period inside it ends nothing.
+_URLISH = re.compile(r"://|^www|[/@]", re.IGNORECASE)
 # What the token before a period is; see `_previous_kind`.
 _Kind = Literal["title", "abbreviation", "word"]
 # Quotes that are written the same whether they open or close a quotation.
@@ -71,8 +78,7 @@ class _Tables:
 @cache
 def _tables() -> _Tables:
     """Load the tables lazily so importing this module costs nothing until it is used."""
-    text = resources.files("config").joinpath("tokenizer.toml").read_text("utf-8")
-    config: dict[str, Any] = tomllib.loads(text)
+    config = load_table("tokenizer")
     return _Tables(
         titles=frozenset(config["abbreviations"]["titles"]),
         common=frozenset(config["abbreviations"]["common"]),
@@ -125,6 +131,19 @@ def iter_sentences(text: str) -> Iterator[str]:
 
 def _line_sentences(line: str) -> Iterator[str]:
     """Split one line (a paragraph without line breaks) at its sentence boundaries."""
+    start = 0
+    for cut in _cuts(line):
+        sentence = line[start:cut].strip()
+        if sentence:
+            yield sentence
+        start = cut
+    rest = line[start:].strip()
+    if rest:
+        yield rest
+
+
+def _cuts(line: str) -> Iterator[int]:
+    """The offsets in `line` where one sentence ends and the next begins."""
     start = scanned = 0
     worded = False
     for match in _END.finditer(line):
@@ -136,14 +155,26 @@ def _line_sentences(line: str) -> Iterator[str]:
         cut = _boundary(line, start, match) if worded else None
         if cut is None:
             continue
-        sentence = line[start:cut].strip()
-        if sentence:
-            yield sentence
+        yield cut
         start = scanned = cut
         worded = False
-    rest = line[start:].strip()
-    if rest:
-        yield rest
+
+
+def unglue(text: str) -> str:
+    """Put the missing space back between sentences glued together by a scraper.
+
+    "in Kerman.Expressing" -> "in Kerman. Expressing": the space goes exactly where the
+    splitter would cut, so the cleaner (summaries/clean.py) and the splitter keep one rule.
+    """
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if _GLUE_HINT.search(line) is None:
+            continue
+        cuts = [c for c in _cuts(line) if c < len(line) and not line[c].isspace()]
+        if cuts:
+            bounds = [0, *cuts, len(line)]
+            lines[n] = " ".join(line[a:b] for a, b in itertools.pairwise(bounds))
+    return "\n".join(lines)
 
 
 def _boundary(line: str, start: int, end: re.Match[str]) -> int | None:
@@ -190,6 +221,8 @@ def _glued_break(line: str, end: re.Match[str], follow: re.Match[str]) -> bool:
         return False
     if len(word) > 1 and not word[1].islower():
         return False
+    if _inside_url(line, end.start()):
+        return False
     if "." in end["punct"] and not _is_ellipsis(end["punct"]):
         return _previous_kind(line, end.start()) == "word"
     return True
@@ -205,6 +238,12 @@ def _glued_cut(line: str, start: int, end: re.Match[str]) -> int:
     if trailing and not _quote_open(line[start : end.start()]):
         return end.end() - trailing
     return end.end()
+
+
+def _inside_url(line: str, at: int) -> bool:
+    """Whether the token ending at `at` is a URL, path or e-mail address."""
+    before = line[max(0, at - _URL_LOOKBACK) : at].rsplit(maxsplit=1)
+    return bool(before) and _URLISH.search(before[-1]) is not None
 
 
 def _quote_open(text: str) -> bool:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from summaries.clean import CleanArticle, clean, split_glued_sentences
+from summaries.clean import CleanArticle, clean
+from summaries.tokenize import unglue as split_glued_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

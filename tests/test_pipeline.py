@@ -176,8 +176,8 @@ def test_security_folder_follows_no_link_out_and_reports_what_it_skipped(store, 
 
 
 def test_security_polled_folder_source_says_what_it_skipped(tmp_path):
+    from summaries.polling import poll_all
     from summaries.sources.http import Fetcher
-    from summaries.sources.poll import poll_all
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -50,3 +50,11 @@ def test_flag_emoji_counts_as_four_utf16_units():
     assert render.flag("IR") == "🇮🇷"
     assert render.telegram_length(render.flag("IR")) == 4
     assert render.flag("??") == ""
+
+
+def test_human_date_has_no_leading_zero_and_needs_no_glibc_flag():
+    from bot.render import human_date
+
+    assert human_date("2024-01-07") == "7 Jan 2024"
+    assert human_date("2024-11-30") == "30 Nov 2024"
+    assert human_date(None) == human_date("not a day") == "date unknown"

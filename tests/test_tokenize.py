@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from summaries import tokenize
 from summaries.tokenize import Tokenizer, iter_sentences, split_sentences, words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,12 +72,19 @@ def test_line_breaks_are_hard_boundaries() -> None:
     assert split_sentences("one\u2028two\r\nthree") == ["one", "two", "three"]
 
 
-def test_iter_sentences_is_lazy() -> None:
+def test_iter_sentences_is_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned: list[str] = []
+    real_cuts = tokenize._cuts
+
+    def counting_cuts(line: str):
+        scanned.append(line)
+        return real_cuts(line)
+
+    monkeypatch.setattr(tokenize, "_cuts", counting_cuts)
     huge = "A short sentence here. " * 200_000
-    started = time.perf_counter()
     first = next(iter_sentences("First one.\n" + huge))
     assert first == "First one."
-    assert time.perf_counter() - started < 0.5
+    assert scanned == ["First one."]  # the huge line is never looked at
 
 
 def test_sumy_interface() -> None:
@@ -120,12 +128,11 @@ def test_words_drop_punctuation(sentence: str, expected: list[str]) -> None:
     assert words(sentence) == expected
 
 
-def test_two_megabytes_split_fast() -> None:
+def test_two_megabytes_are_split() -> None:
+    # Its speed is bench/tokenizers.py's business; here only that the whole text is split.
     article = "\n\n".join(seed.read_text("utf-8") for seed in SEEDS)
     text = (article + "\n") * (2_000_000 // len(article) + 1)
-    started = time.perf_counter()
     sentences = split_sentences(text)
-    assert time.perf_counter() - started < 3
     assert len(sentences) > 10_000
 
 
@@ -142,6 +149,8 @@ def test_two_megabytes_split_fast() -> None:
     ids=["acronyms", "dots", "long-word", "initials", "glued-quotes", "spaces"],
 )
 def test_pathological_lines_stay_linear(text: str) -> None:
+    # The bound is the behaviour: a quadratic scan of these 1 MB lines takes minutes, a
+    # linear one well under a second, so 10 s tells them apart on any machine.
     started = time.perf_counter()
     split_sentences(text)
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 10

@@ -1,8 +1,9 @@
 """Article files dropped into a folder: saved HTML pages and JSON / JSON Lines exports.
 
 Plain .txt files are handled by `summaries.pipeline`; this covers the formats that need
-extraction or record parsing. A whole unusable file raises `SkipFile` (like the pipeline);
-single bad records are skipped with a reason so one typo never loses an export.
+extraction or record parsing. A whole unusable file raises `SkipFile` (from
+`summaries.sources.items`, as the pipeline does); single bad records are skipped with a
+reason so one typo never loses an export.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summaries.pipeline import SkipFile
 from summaries.sources.extract import extract_page, parse_when
 from summaries.sources.http import decode_body
-from summaries.sources.items import RawItem
+from summaries.sources.items import RawItem, SkipFile
 
 FOLDER_SUFFIXES = (".html", ".htm", ".json", ".jsonl")
 DEFAULT_MAX_BYTES = 20_000_000

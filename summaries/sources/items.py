@@ -1,4 +1,8 @@
-"""The one record every source produces, so the pipeline needs a single entry point."""
+"""The one record every source produces, so the pipeline needs a single entry point, and
+the one error a source raises for an input that cannot be an article (`SkipFile`).
+
+The floor every source and the pipeline stand on: it imports neither.
+"""
 
 from __future__ import annotations
 
@@ -25,3 +29,7 @@ class RawItem:
     author: str | None
     source_id: str
     outlet: str | None = None
+
+
+class SkipFile(Exception):
+    """An input that cannot be an article; the message is the one-line reason shown."""

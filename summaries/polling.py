@@ -7,6 +7,10 @@ ETag / Last-Modified are kept so that an unchanged feed costs one conditional GE
 Registering a source is also what lets the fetcher reach its address when that address
 is private (an intranet feed, a server on loopback): entry links and redirects to private
 addresses nobody registered are refused.
+
+It sits above both the sources (summaries/sources/, which only read) and the pipeline
+(which only analyses and stores): it hands what a source read to the pipeline, so no source
+ever imports the stage downstream of it.
 """
 
 from __future__ import annotations

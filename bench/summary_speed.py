@@ -10,7 +10,7 @@ is missing: `PlaintextParser.from_string(text, tokenizer)` with a tokenizer obje
 `to_sentences` is pysbd and whose `to_words` is a regular expression, then
 `LexRankSummarizer(Stemmer("english"))` with sumy's English stop words.
 
-    python bench/summaries.py ../shared/data/cnn-dailymail/dev.jsonl [--articles 1000] [--json]
+    python -m bench.summary_speed ../shared/data/cnn-dailymail/dev.jsonl [--articles 1000] [--json]
 """
 
 from __future__ import annotations
@@ -22,20 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-# Any script in bench/ runs with bench/ first on sys.path, where this file's name shadows
-# the `summaries` package. Drop bench/ from the path; and when another bench script's
-# `import summaries` found this file instead of the package, hand it the package: the import
-# system returns whatever sys.modules holds under the name once the module has run.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-if __name__ == "summaries":
-    import importlib
-
-    del sys.modules[__name__]
-    sys.modules[__name__] = importlib.import_module(__name__)
-
-from summaries.evaluate import read_jsonl  # noqa: E402
-from summaries.summarize import summarize  # noqa: E402
+from summaries.evaluate import read_jsonl
+from summaries.summarize import summarize
 
 SENTENCES = 3
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
