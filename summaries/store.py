@@ -648,7 +648,9 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
         words = re.findall(r"\w+", query)
         if not words:
             return []
-        fts_query = " ".join(self._spellings_of(words[:32]))
+        # AND spelled out: FTS5 reads juxtaposed phrases as AND, but not a parenthesised
+        # group after another ("foreign minister" once the index held "fore" and "ign").
+        fts_query = " AND ".join(self._spellings_of(words[:32]))
         rows = self.db["articles"].search(fts_query, columns=["id"], limit=limit, order_by="rank")
         ids = [r["id"] for r in rows]
         return [a for i in ids if (a := self.article(i)) is not None]
