@@ -305,7 +305,12 @@ class EventQueries:
             where.append(f"{key}.ordering BETWEEN '1' AND ?")
             params.append("1" + until)
         if found_after or found_until:
-            where.append("c.first_at > ? AND c.first_at <= ?")
+            # Read from the events themselves, as before: a scheduled digest's window, not a
+            # page, and what a correction of events.created_at must move.
+            where.append(
+                "c.id IN (SELECT id FROM events WHERE id = cluster_id "
+                "AND created_at > ? AND created_at <= ?)"
+            )
             params += [found_after or "", found_until or "9999"]
         rows = self.db.conn.execute(
             f"SELECT c.id, c.day, c.sides FROM {table} WHERE {' AND '.join(where)} "
