@@ -12,13 +12,19 @@ the second-largest cost of ingest); here each word is hashed once (crc32), the 5
 shingles are combined and permuted as whole arrays, and a signature is a plain array
 (~90 µs). The hash constants come from splitmix64 with a fixed seed, so signatures stored
 by one version compare with those computed by the next; changing them needs a migration.
+
+The LSH index lives in the database (store.py, table `near_bands`: one 64-bit key per band
+per article, see `band_keys`), not in Python objects: at 100,000 articles the in-memory
+buckets took 372 MB and 3 s to rebuild in every process that opened the store, and a
+process only saw the articles it had loaded or added itself. A lookup is one indexed
+query for the 16 keys, then a comparison with each candidate's stored signature.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
+from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
@@ -53,12 +59,6 @@ class Signature:
     def jaccard(self, other: Signature) -> float:
         """The estimated Jaccard similarity of the two texts' shingle sets."""
         return float(np.count_nonzero(self.values == other.values)) / NUM_PERM
-
-    def bands(self) -> list[bytes]:
-        """The LSH band keys: texts sharing any one of them are candidates."""
-        data = self.values.tobytes()
-        size = ROWS * self.values.itemsize
-        return [bytes([band]) + data[band * size : (band + 1) * size] for band in range(BANDS)]
 
 
 def _splitmix64(seed: int, count: int) -> list[int]:
@@ -114,29 +114,32 @@ def from_bytes(data: bytes) -> Signature:
     return Signature(np.frombuffer(data, dtype=np.uint32).copy())
 
 
-class NearDuplicateIndex:
-    """Article ids by MinHash, answering "is this text a near-copy of a stored one?"."""
+def band_keys(minhash: Signature) -> list[int]:
+    """The LSH band keys as signed 64-bit integers (SQLite's), one per band: texts sharing
+    any one are candidates. Each is a fixed mix of the band's number and its ROWS values;
+    two different bands colliding only adds a candidate, which the comparison rejects.
+    Stored in the database, so changing the mixing needs a migration."""
+    rows = minhash.values.astype(np.uint64).reshape(BANDS, ROWS)
+    mixers, band_offsets = _band_constants()
+    keys = (rows * mixers).sum(axis=1, dtype=np.uint64) + band_offsets  # wraps mod 2^64
+    keys ^= keys >> np.uint64(31)
+    return keys.view(np.int64).tolist()
 
-    def __init__(self) -> None:
-        self._buckets: defaultdict[bytes, list[int]] = defaultdict(list)
-        self._signatures: dict[int, Signature] = {}
 
-    def __len__(self) -> int:
-        return len(self._signatures)
+@cache
+def _band_constants() -> tuple[np.ndarray, np.ndarray]:
+    """Odd multipliers for a band's values and an offset per band (splitmix64, seed 2)."""
+    numbers = _splitmix64(seed=2, count=ROWS + BANDS)
+    mixers = np.array([n | 1 for n in numbers[:ROWS]], dtype=np.uint64)
+    return mixers, np.array(numbers[ROWS:], dtype=np.uint64)
 
-    def add(self, article_id: int, minhash: Signature) -> None:
-        if article_id in self._signatures:
-            return
-        for key in minhash.bands():
-            self._buckets[key].append(article_id)
-        self._signatures[article_id] = minhash
 
-    def find(self, minhash: Signature) -> int | None:
-        """The most similar stored article at or above THRESHOLD, or None."""
-        candidates = {i for key in minhash.bands() for i in self._buckets.get(key, ())}
-        best, best_score = None, THRESHOLD
-        for candidate in sorted(candidates):
-            score = minhash.jaccard(self._signatures[candidate])
-            if score >= best_score:
-                best, best_score = candidate, score
-        return best
+def closest(minhash: Signature, candidates: Iterable[tuple[int, Signature]]) -> int | None:
+    """The candidate id most similar to `minhash` at or above THRESHOLD, or None (on a tie,
+    the highest id: the latest copy)."""
+    best, best_score = None, THRESHOLD
+    for candidate, other in sorted(candidates, key=lambda pair: pair[0]):
+        score = minhash.jaccard(other)
+        if score >= best_score:
+            best, best_score = candidate, score
+    return best

@@ -169,19 +169,21 @@ def build_digest(
     a scheduled digest lists what is new since the previous one.
     """
     today = today or datetime.now(UTC).date()
-    clusters = store.event_clusters(
-        code,
-        partner=partner,
-        since=since,
-        until=until,
-        found_after=found_after,
-        found_until=found_until,
-    )
-    scored = [(importance(c, today), c) for c in clusters]
+    query = dict(partner=partner, since=since, until=until, found_after=found_after,
+                 found_until=found_until)  # fmt: skip
     if order == "importance":
+        scored = [(importance(c, today), c) for c in store.event_clusters(code, **query)]
         scored.sort(key=lambda pair: (-pair[0], pair[1].day is None, pair[1].id))
-    more = limit is not None and len(scored) > offset + limit
-    scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
+        more = limit is not None and len(scored) > offset + limit
+        scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
+    else:
+        # Newest first is the store's own order: only the page (and one more, to know
+        # whether any are left) is read, ranked and rendered.
+        page = store.event_clusters(
+            code, limit=None if limit is None else limit + 1, offset=offset, **query
+        )
+        more = limit is not None and len(page) > limit
+        scored = [(importance(c, today), c) for c in page[:limit]]
     lines = storylines([c for _, c in scored])
     spellings = person_spellings(store)
     items = [
@@ -281,15 +283,15 @@ def weekly_trend(
     index = {monday.isoformat(): i for i, monday in enumerate(mondays)}
     counts: dict[str, list[int]] = {}
     events = [0] * weeks
-    for cluster in store.event_clusters(code, since=mondays[0].isoformat()):
-        if cluster.day is None:
-            continue  # event_clusters(since=...) already leaves them out
-        day = date.fromisoformat(cluster.day)
+    for day_text, cluster_sides in store.cluster_days(code, since=mondays[0].isoformat()):
+        if day_text is None:
+            continue  # cluster_days(since=...) already leaves them out
+        day = date.fromisoformat(day_text)
         week = (day - timedelta(days=day.weekday())).isoformat()
         if week not in index:
             continue  # a date after today (a typo in a source) is left out
         events[index[week]] += 1
-        for partner in cluster.sides:
+        for partner in cluster_sides:
             if partner != code:
                 counts.setdefault(partner, [0] * weeks)[index[week]] += 1
     ranked = sorted(counts, key=lambda p: (-sum(counts[p]), p))
@@ -304,7 +306,7 @@ def nearest_event_days(
 ) -> list[str]:
     """The `n` stated days nearest to `around` on which `code` (with `partner`) has events,
     for "nothing then"; undated events have no day to offer."""
-    days = {c.day for c in store.event_clusters(code, partner=partner) if c.day}
+    days = {day for day, _ in store.cluster_days(code, partner=partner) if day}
     return sorted(days, key=lambda d: (abs((date.fromisoformat(d) - around).days), d))[:n]
 
 

@@ -32,7 +32,7 @@ from summaries.store_delivery import DELIVERY_SCHEMA, DeliveryQueries
 from summaries.store_events import EventQueries
 from summaries.store_feeds import FeedQueries
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # How long a connection waits for another's write lock before "database is locked". Write
 # transactions last milliseconds (bench/concurrency.py), so reaching this means a writer is
 # stuck, and failing loudly beats waiting forever.
@@ -137,7 +137,6 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
         )
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA foreign_keys = ON")
-        self._near: dedup.NearDuplicateIndex | None = None
         # Inside batch(): the largest article id before it began; the batch's new articles
         # (ids above it) are added to the full-text index in one statement at its end.
         self._unindexed_after: int | None = None
@@ -194,6 +193,8 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
                     self.db.execute(statement)
             if version < 7:
                 self._migrate_v7()
+            if version < 8:
+                self._migrate_v8()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -338,6 +339,56 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
         for column in ("outlet", "title", "published"):
             self.db.execute(f"ALTER TABLE article_sources ADD COLUMN {column} TEXT")
 
+    def _migrate_v8(self) -> None:
+        """v8: what lets every answer stay small at 100,000 articles, filled from the data.
+
+        - `near_bands`: the near-duplicate index (summaries/dedup.py), one row per band of
+          each signature, so no process holds or rebuilds it in memory;
+        - `clusters` and `cluster_sides`: a row per event cluster, with the key pages are
+          ordered by (summaries/store_events.py), rewritten when a report joins it;
+        - `country_totals`: articles and primary articles per country, for /country
+          with no name (it counted 400,000 tag rows per call);
+        - `person_counts`: reports per spelling of a person's name (summaries/names.py).
+        """
+        conn = self.db.conn
+        conn.execute(
+            "CREATE TABLE near_bands (key INTEGER NOT NULL, article_id INTEGER NOT NULL "
+            "REFERENCES articles(id), PRIMARY KEY (key, article_id)) WITHOUT ROWID"
+        )
+        conn.execute(
+            "CREATE TABLE clusters (id INTEGER PRIMARY KEY, sides TEXT NOT NULL, day TEXT, "
+            "ordering TEXT NOT NULL, first_at TEXT NOT NULL)"
+        )
+        conn.execute("CREATE INDEX clusters_ordering ON clusters(ordering, id)")
+        conn.execute(
+            "CREATE TABLE cluster_sides (code TEXT NOT NULL, ordering TEXT NOT NULL, "
+            "cluster_id INTEGER NOT NULL REFERENCES clusters(id), "
+            "PRIMARY KEY (code, ordering, cluster_id)) WITHOUT ROWID"
+        )
+        conn.execute("CREATE INDEX cluster_sides_cluster ON cluster_sides(cluster_id, code)")
+        conn.execute(
+            "CREATE TABLE country_totals (code TEXT PRIMARY KEY, primary_articles INTEGER "
+            "NOT NULL, articles INTEGER NOT NULL)"
+        )
+        conn.execute(
+            "CREATE TABLE person_counts (person TEXT PRIMARY KEY, reports INTEGER NOT NULL)"
+        )
+        for article_id, blob in conn.execute(
+            "SELECT id, minhash FROM articles WHERE minhash IS NOT NULL"
+        ).fetchall():
+            self._add_bands(article_id, dedup.from_bytes(blob))
+        ids = [row[0] for row in conn.execute("SELECT DISTINCT cluster_id FROM events")]
+        self._refresh_clusters(ids)
+        conn.execute(
+            "INSERT INTO country_totals(code, primary_articles, articles) "
+            "SELECT code, SUM(is_primary), COUNT(*) FROM article_countries GROUP BY code"
+        )
+        conn.execute(
+            "INSERT INTO person_counts(person, reports) "
+            "SELECT json_extract(a.value, '$.person') AS person, COUNT(*) "
+            "FROM events e, json_each(e.actors) a WHERE person IS NOT NULL GROUP BY person"
+        )
+
     # -- articles -------------------------------------------------------------------------
 
     def add_article(self, record: ArticleRecord) -> tuple[int, bool]:
@@ -377,13 +428,30 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
                     "VALUES (?, ?, ?, ?)",
                     [(article_id, c.code, c.mentions, int(c.primary)) for c in record.countries],
                 )
+                self._count_countries(record.countries)
+                if record.minhash is not None:
+                    self._add_bands(article_id, record.minhash)
             else:
                 article_id = self._article_id(record.content_hash)
             seen = Sighting(record.outlet, record.title, record.published, record.locator, "")
             self._add_source(article_id, record.source, seen)
-        if is_new and record.minhash is not None and self._near is not None:
-            self._near.add(int(article_id), record.minhash)
         return int(article_id), is_new
+
+    def _add_bands(self, article_id: int, minhash: dedup.Signature) -> None:
+        """Put an article's signature in the near-duplicate index (`near_bands`)."""
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO near_bands(key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in dedup.band_keys(minhash)],
+        )
+
+    def _count_countries(self, tags: list[CountryRef]) -> None:
+        """Keep `country_totals` current: one more article (and primary one) per tag."""
+        self.db.conn.executemany(
+            "INSERT INTO country_totals(code, primary_articles, articles) VALUES (?, ?, 1) "
+            "ON CONFLICT(code) DO UPDATE SET articles = articles + 1, "
+            "primary_articles = primary_articles + excluded.primary_articles",
+            [(tag.code, int(tag.primary)) for tag in tags],
+        )
 
     def transaction(self) -> AbstractContextManager[None]:
         """Several writes that stand or fall together (a savepoint inside an open batch)."""
@@ -444,18 +512,15 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
         return int(row[0]) if row else None
 
     def near_duplicate(self, minhash: dedup.Signature) -> int | None:
-        """The stored article this signature nearly copies, if any."""
-        return self._near_index().find(minhash)
-
-    def _near_index(self) -> dedup.NearDuplicateIndex:
-        """Built from the stored signatures on first use, then kept up to date in memory."""
-        if self._near is None:
-            index = dedup.NearDuplicateIndex()
-            rows = self.db.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
-            for article_id, blob in rows:
-                index.add(article_id, dedup.from_bytes(blob))
-            self._near = index
-        return self._near
+        """The stored article this signature nearly copies, if any: one indexed look-up of
+        its band keys, so it sees what every process has committed, at any store size."""
+        keys = dedup.band_keys(minhash)
+        rows = self.db.conn.execute(
+            "SELECT id, minhash FROM articles WHERE id IN (SELECT article_id FROM near_bands "
+            f"WHERE key IN ({','.join('?' * len(keys))}))",
+            keys,
+        ).fetchall()
+        return dedup.closest(minhash, ((i, dedup.from_bytes(blob)) for i, blob in rows))
 
     def _add_source(self, article_id: int, source: str, seen: Sighting) -> None:
         """One statement, so atomic on its own: callers need no savepoint around it."""
@@ -546,20 +611,22 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
 
         `since` (an ISO date) keeps articles published on or after it. An undated article
         is in no period: counting it by the day it was ingested made years-old stories
-        "news this week".
+        "news this week". Without `since` the totals kept at write time answer
+        (`country_totals`); with it, only the period's articles are read (by the index on
+        their date), never every tag of every article.
         """
-        where, params = "", []
         if since:
-            where = "WHERE a.published >= ?"
-            params = [since]
-        rows = self.db.execute(
-            f"""
-            SELECT c.code, SUM(c.is_primary), COUNT(*) FROM article_countries c
-            JOIN articles a ON a.id = c.article_id {where}
-            GROUP BY c.code ORDER BY SUM(c.is_primary) DESC, COUNT(*) DESC, c.code
-            """,
-            params,
-        ).fetchall()
+            rows = self.db.conn.execute(
+                "SELECT code, SUM(is_primary), COUNT(*) FROM article_countries "
+                "WHERE article_id IN (SELECT id FROM articles WHERE published >= ?) "
+                "GROUP BY code ORDER BY SUM(is_primary) DESC, COUNT(*) DESC, code",
+                [since],
+            ).fetchall()
+        else:
+            rows = self.db.conn.execute(
+                "SELECT code, primary_articles, articles FROM country_totals "
+                "ORDER BY primary_articles DESC, articles DESC, code"
+            ).fetchall()
         return [(code, int(primary), int(total)) for code, primary, total in rows]
 
     def countries_of(self, article_id: int) -> list[CountryRef]:
@@ -581,7 +648,9 @@ class Store(EventQueries, DeliveryQueries, FeedQueries):
         words = re.findall(r"\w+", query)
         if not words:
             return []
-        fts_query = " ".join(self._spellings_of(words[:32]))
+        # AND spelled out: FTS5 reads juxtaposed phrases as AND, but not a parenthesised
+        # group after another ("foreign minister" once the index held "fore" and "ign").
+        fts_query = " AND ".join(self._spellings_of(words[:32]))
         rows = self.db["articles"].search(fts_query, columns=["id"], limit=limit, order_by="rank")
         ids = [r["id"] for r in rows]
         return [a for i in ids if (a := self.article(i)) is not None]

@@ -7,11 +7,13 @@ import sqlite3
 from pathlib import Path
 
 from summaries import dedup
-from summaries.pipeline import ingest_paths
+from summaries.pipeline import clean_article, content_hash, ingest_paths
 from summaries.store import SCHEMA_VERSION, Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_003 = SEEDS / "003_9f240db0f8538bcd.txt"
+# Recorded when the index moved into the database (schema v8).
+BAND_KEYS_DIGEST = "647434781ed47172"
 
 
 def republished(text: str) -> str:
@@ -76,6 +78,8 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
     for column in ("outlet", "title", "published"):
         conn.execute(f"ALTER TABLE article_sources DROP COLUMN {column}")
     conn.execute("DROP TABLE events")
+    for table in ("near_bands", "cluster_sides", "clusters", "country_totals", "person_counts"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
@@ -98,13 +102,31 @@ def test_signatures_are_stable_across_versions():
     assert hashlib.sha256(data).hexdigest()[:16] == "cecb0e5472e88e7c"
 
 
-def test_index_finds_the_closest_copy_and_ignores_other_stories():
+def test_index_finds_the_closest_copy_and_ignores_other_stories(tmp_path):
     original = SEED_003.read_text()
-    index = dedup.NearDuplicateIndex()
-    for article_id, path in enumerate(sorted(SEEDS.glob("*.txt")), start=1):
-        index.add(article_id, dedup.signature(path.read_text()))
-    assert len(index) == 5
-    found = index.find(dedup.signature(republished(original)))
-    assert found == sorted(SEEDS.glob("*.txt")).index(SEED_003) + 1
-    unrelated = " ".join(f"word{i} filler{i % 7}" for i in range(200))
-    assert index.find(dedup.signature(unrelated)) is None
+    with Store(tmp_path / "d.db") as store:
+        ingest_paths(store, [SEEDS])
+        found = store.near_duplicate(dedup.signature(republished(original)))
+        assert found == store.known_article(content_hash(clean_article(original).text))
+        unrelated = " ".join(f"word{i} filler{i % 7}" for i in range(200))
+        assert store.near_duplicate(dedup.signature(unrelated)) is None
+
+
+def test_the_index_lives_in_the_database_and_is_shared_by_processes(tmp_path):
+    """A second connection (another process) sees a copy the first has just stored, with
+    nothing loaded into memory: the index is rows, one per band of each signature."""
+    path = tmp_path / "d.db"
+    with Store(path) as writer, Store(path) as reader:
+        assert reader.near_duplicate(dedup.signature(SEED_003.read_text())) is None
+        ingest_paths(writer, [SEED_003])
+        rows = reader.db.execute("SELECT COUNT(*) FROM near_bands").fetchone()[0]
+        assert rows == dedup.BANDS
+        assert reader.near_duplicate(dedup.signature(republished(SEED_003.read_text()))) == 1
+
+
+def test_band_keys_are_stable_across_versions():
+    """Band keys are stored: a change in how they are mixed needs a migration."""
+    keys = dedup.band_keys(dedup.signature(SEED_003.read_text()))
+    assert len(keys) == dedup.BANDS == len(set(keys))
+    assert all(-(2**63) <= key < 2**63 for key in keys)
+    assert hashlib.sha256(repr(keys).encode()).hexdigest()[:16] == BAND_KEYS_DIGEST

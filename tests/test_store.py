@@ -154,3 +154,12 @@ def test_add_location_records_a_known_article_and_ignores_unknown_hashes(store):
     assert store.add_location("h1", "folder", "/copy/h1.txt") == 1
     assert store.add_location("unknown", "folder", "/x.txt") is None
     assert store.db.execute("SELECT COUNT(*) FROM article_sources").fetchone()[0] == 2
+
+
+def test_search_for_two_words_each_also_held_split_finds_both(store):
+    """ "foreign minister" when the index also holds "fore", "ign", "minis" and "ter": each
+    word becomes a group of spellings, and two groups side by side were an FTS5 syntax
+    error (found in a 10,000-article store)."""
+    store.add_article(record())
+    store.add_article(record("h2", text="Fore and ign, minis and ter: words of another story."))
+    assert [a.id for a in store.search("foreign minister")] == [1]
