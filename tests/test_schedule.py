@@ -250,28 +250,15 @@ def test_timezone_name_round_trips_for_storage() -> None:
         (40.7, -74.0, "America/New_York"),
         (27.7, 85.3, "Asia/Kathmandu"),
         (-33.9, 151.2, "Australia/Sydney"),
-    ],
-)
-def test_timezone_from_location_is_the_zone_holding_the_place(
-    latitude: float, longitude: float, key: str
-) -> None:
-    zone = timezone_from_location(latitude, longitude)
-    assert isinstance(zone, ZoneInfo)
-    assert zone.key == key
-
-
-@pytest.mark.parametrize(
-    ("latitude", "longitude", "key"),
-    [
-        # Badajoz and Elvas are 16 km apart, an hour apart, on either side of the border.
+        # Either side of a border: Badajoz and Elvas are 16 km and an hour apart; San Diego
+        # and Tijuana are one metropolitan area in two zones.
         (38.88, -6.97, "Europe/Madrid"),
         (38.88, -7.16, "Europe/Lisbon"),
-        # San Diego and Tijuana: one metropolitan area, two zones.
         (32.72, -117.16, "America/Los_Angeles"),
         (32.51, -117.04, "America/Tijuana"),
     ],
 )
-def test_timezone_from_location_is_right_on_both_sides_of_a_border(
+def test_timezone_from_location_is_the_zone_holding_the_place(
     latitude: float, longitude: float, key: str
 ) -> None:
     zone = timezone_from_location(latitude, longitude)
