@@ -16,11 +16,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from bot.cli_common import open_store as _open_store
 from bot.cli_events import add_eval_events_parser, add_eval_plover_parser
+from bot.cli_sources import add_sources_parser, ingest_sources
 from summaries import settings as settings_mod
-from summaries.store import Store, default_db_path
+from summaries.store import default_db_path
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a command cut off by `head`
 
 # `diplobot fake-telegram --help`: the control endpoints a person plays the user with.
@@ -113,30 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="also poll sources that are backing off")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("sources", help="the feeds and folders `diplobot ingest` polls")
-    verbs = p.add_subparsers(title="actions", metavar="ACTION", required=True)
-    v = verbs.add_parser("list", help="every source with its polling state")
-    v.add_argument("--json", action="store_true")
-    v.set_defaults(func=cmd_sources_list)
-    v = verbs.add_parser("add", help="add a feed URL or a folder")
-    v.add_argument("location")
-    v.add_argument("--title", default=None)
-    v.add_argument(
-        "--every",
-        type=int,
-        default=None,
-        metavar="MINUTES",
-        help="how often `diplobot run` polls it (default: [schedule] poll_interval_s)",
-    )
-    v.set_defaults(func=cmd_sources_add)
-    v = verbs.add_parser("remove", help="remove a source by its id")
-    v.add_argument("id", type=int)
-    v.set_defaults(func=cmd_sources_remove)
-    v = verbs.add_parser("import", help="add every feed of an OPML file")
-    v.add_argument("file", type=Path)
-    v.set_defaults(func=cmd_sources_import)
-    v = verbs.add_parser("export", help="print the feeds as OPML")
-    v.set_defaults(func=cmd_sources_export)
+    add_sources_parser(sub)
 
     p = sub.add_parser("countries", help="countries with articles, busiest first")
     p.add_argument("--json", action="store_true", help="print a JSON list")
@@ -263,13 +242,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_store(args: argparse.Namespace) -> Store:
-    return Store(args.db or default_db_path())
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     if not args.paths:
-        return _ingest_sources(args)
+        return ingest_sources(args)
     from bot import terminal
     from summaries.pipeline import article_files, ingest_files
 
@@ -288,119 +263,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     else:
         terminal.print_ingest_report(report, total)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
-
-
-def _ingest_sources(args: argparse.Namespace) -> int:
-    from bot import terminal
-    from summaries.polling import classify, poll_all
-    from summaries.sources.http import Fetcher
-
-    config = args.settings["sources"]
-    with _open_store(args) as store:
-        for location in config["locations"]:
-            try:
-                store.add_feed(classify(location), location)
-            except ValueError as exc:
-                print(f"diplobot: config sources: {exc}", file=sys.stderr)
-        if not store.feeds():
-            print("diplobot: no sources yet: `diplobot sources add URL|FOLDER`, or give paths")
-            return EXIT_USAGE
-        fetcher = Fetcher(
-            connect_timeout=config["connect_timeout_s"],
-            read_timeout=config["read_timeout_s"],
-            max_bytes=config["max_response_bytes"],
-        )
-        with fetcher, terminal.Progress(len(store.feeds()), enabled=not args.json) as bar:
-            reports = poll_all(
-                store,
-                fetcher,
-                sentences=args.settings["summary"]["sentences"],
-                max_bytes=args.settings["ingest"]["max_file_bytes"],
-                force=args.force,
-                progress=bar.advance,
-            )
-    rows = [r.__dict__ for r in reports]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        terminal.print_table(
-            "Ingest by source",
-            ["id", "location", "new", "duplicate", "skipped", "failed", "note"],
-            rows,
-        )
-    return EXIT_PARTIAL if any(r.failed or r.skipped for r in reports) else EXIT_OK
-
-
-def cmd_sources_list(args: argparse.Namespace) -> int:
-    with _open_store(args) as store:
-        rows = store.feeds()
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    from bot import terminal
-
-    terminal.print_table(
-        "Sources",
-        ["id", "kind", "location", "last_success", "failures", "last_error", "next_attempt"],
-        rows,
-    )
-    return EXIT_OK
-
-
-def cmd_sources_add(args: argparse.Namespace) -> int:
-    from summaries.polling import classify
-
-    try:
-        kind = classify(args.location)
-    except ValueError as exc:
-        print(f"diplobot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.every is not None and not 1 <= args.every <= 7 * 24 * 60:
-        print("diplobot: --every is in minutes, from 1 to 10080 (a week)", file=sys.stderr)
-        return EXIT_USAGE
-    interval = args.every * 60 if args.every is not None else None
-    with _open_store(args) as store:
-        source_id, new = store.add_feed(kind, args.location, args.title, interval)
-    every = f", polled every {args.every} min" if args.every else ""
-    print(f"{'added' if new else 'already there:'} {kind} #{source_id} {args.location}{every}")
-    return EXIT_OK
-
-
-def cmd_sources_remove(args: argparse.Namespace) -> int:
-    with _open_store(args) as store:
-        removed = store.remove_feed(args.id)
-    if not removed:
-        print(f"diplobot: no source #{args.id} (see `diplobot sources list`)", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"removed source #{args.id}")
-    return EXIT_OK
-
-
-def cmd_sources_import(args: argparse.Namespace) -> int:
-    from summaries.sources.opml import OpmlError, parse_opml
-
-    try:
-        feeds = parse_opml(args.file.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, OpmlError) as exc:
-        print(f"diplobot: cannot import {args.file}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    with _open_store(args) as store:
-        added = sum(store.add_feed("feed", url, title)[1] for title, url in feeds)
-    print(f"{added} new feeds of {len(feeds)} in {args.file}")
-    return EXIT_OK
-
-
-def cmd_sources_export(args: argparse.Namespace) -> int:
-    from summaries.sources.opml import to_opml
-
-    with _open_store(args) as store:
-        feeds = [
-            (s["title"] or s["location"], s["location"])
-            for s in store.feeds()
-            if s["kind"] == "feed"
-        ]
-    print(to_opml(feeds))
-    return EXIT_OK
 
 
 def cmd_countries(args: argparse.Namespace) -> int:

@@ -12,10 +12,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from bot.cli_common import EXIT_OK, EXIT_USAGE
 from summaries import sides
 from summaries.store import Store
-
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
 def add_parsers(sub: Any, open_store: Callable[[argparse.Namespace], Store]) -> None:

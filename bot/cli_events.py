@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+from bot.cli_common import EXIT_OK, EXIT_USAGE
 
 FIGURES = ["precision", "recall", "f1", "dated_precision", "dated_recall", "dated_f1"]
 

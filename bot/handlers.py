@@ -325,7 +325,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A shared location: its time zone (nearest known city) becomes the chat's."""
+    """A shared location: its time zone (the zone whose borders hold it) becomes the chat's."""
     place = update.effective_message.location
     zone = schedule.timezone_from_location(place.latitude, place.longitude)
     await _set_timezone(update, _db(context), update.effective_chat.id, zone)

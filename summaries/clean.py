@@ -174,8 +174,9 @@ def _headline(lines: list[str]) -> tuple[str | None, int]:
 
     Everything before the first sentence-like line is the page head: banners, section
     labels and the headline (often printed twice). A line printed twice wins; otherwise the
-    longest line with enough words, because banners and labels are short. The other head
-    lines are dropped. A page with no sentence-like line has no head: all of it is body.
+    last line with enough words, because sites print banners, promotions and menus above the
+    headline and the headline right above the story. The other head lines are dropped.
+    A page with no sentence-like line has no head: all of it is body.
     """
     first_body = next((i for i in range(len(lines)) if _starts_body(lines, i)), None)
     if first_body is None:
@@ -200,14 +201,19 @@ def _starts_body(lines: list[str], index: int) -> bool:
 def _pick_title(head: list[str]) -> str | None:
     """The headline among the page-head lines, or None when none is long enough."""
     min_words = _tables().min_title_words
-    candidates = [line for line in head if len(line.split()) >= min_words]
+    candidates = [line for line in head if _word_count(line) >= min_words]
     if not candidates:
         return None
     counts = Counter(line.casefold() for line in candidates)
     repeated = [line for line in candidates if counts[line.casefold()] > 1]
     if repeated:
         return repeated[0]
-    return max(candidates, key=lambda line: len(line.split()))
+    return candidates[-1]
+
+
+def _word_count(line: str) -> int:
+    """The words of a line that hold a letter: a bullet or a bar is no word ("- World")."""
+    return sum(1 for word in line.split() if any(c.isalpha() for c in word))
 
 
 def _paragraphs(lines: list[str]) -> list[str]:

@@ -250,9 +250,15 @@ def test_timezone_name_round_trips_for_storage() -> None:
         (40.7, -74.0, "America/New_York"),
         (27.7, 85.3, "Asia/Kathmandu"),
         (-33.9, 151.2, "Australia/Sydney"),
+        # Either side of a border: Badajoz and Elvas are 16 km and an hour apart; San Diego
+        # and Tijuana are one metropolitan area in two zones.
+        (38.88, -6.97, "Europe/Madrid"),
+        (38.88, -7.16, "Europe/Lisbon"),
+        (32.72, -117.16, "America/Los_Angeles"),
+        (32.51, -117.04, "America/Tijuana"),
     ],
 )
-def test_timezone_from_location_takes_the_nearest_city(
+def test_timezone_from_location_is_the_zone_holding_the_place(
     latitude: float, longitude: float, key: str
 ) -> None:
     zone = timezone_from_location(latitude, longitude)
@@ -263,6 +269,7 @@ def test_timezone_from_location_takes_the_nearest_city(
 def test_timezone_from_location_at_sea_is_the_nautical_zone() -> None:
     mid_pacific = timezone_from_location(0.0, -140.0)
     assert mid_pacific.utcoffset(None) == timedelta(hours=-9)
+    assert timezone_name(mid_pacific) == "UTC-09:00"
     with pytest.raises(ValueError, match="Not a location"):
         timezone_from_location(91.0, 0.0)
 

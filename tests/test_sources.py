@@ -565,6 +565,14 @@ def test_opml_rejects_entities_and_non_opml():
         parse_opml("<opml><body>")
 
 
+def test_opml_comment_that_mentions_a_doctype_is_parsed():
+    text = (
+        '<opml version="2.0"><!-- exported; no <!DOCTYPE here --><body>'
+        '<outline text="News" xmlUrl="https://x.example/feed"/></body></opml>'
+    )
+    assert parse_opml(text) == [("News", "https://x.example/feed")]
+
+
 # --- folder ------------------------------------------------------------------------------
 
 
