@@ -5,7 +5,8 @@ capital, seat of power, major city or region -- and ranks them by weighted evide
 ones the story is *about* as primary. `resolve()`, `suggest()`, `country()` and
 `all_countries()` serve the bot's commands ("/country iranian", "/country Iram").
 
-Data lives in `config/countries.toml` (see its header) and pycountry; nothing here is a table.
+Data lives in `config/countries.toml` (see its header) and pycountry; the gazetteer built from
+them (one compiled pattern and its indexes) is summaries/gazetteer.py's; nothing here is a table.
 
 Matching is one pass of one compiled regular expression per text: every surface form is put in a
 character trie that is turned into a single pattern, so the regex engine tries the longest form
@@ -51,56 +52,64 @@ which has no ISO code, is XK. resolve() knows names, codes, demonyms and aliases
 
 from __future__ import annotations
 
-import functools
 import re
 import string
-import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-import pycountry
 from rapidfuzz import fuzz, process
 
-from config import load_table
+from summaries.gazetteer import (
+    CURLY,
+    NOT_COUNTRY,
+    Country,
+    Entry,
+    Gazetteer,
+    Ranking,
+    fold,
+    gazetteer,
+    query_key,
+    surface_key,
+)
 
 _MAX_QUERY_CHARS = 200
-_STRIP_CHARS = " \t\r\n.,;:!?\"'()[]{}<>«»“”‘’/\\|*#@_-–—"
-_CURLY = ("’", "‘", "ʼ", "`")
-_APOSTROPHES = str.maketrans(dict.fromkeys(_CURLY, "'"))
-_KIND_ORDER = ("name", "seat", "capital", "demonym", "city", "region")
-_NOT_COUNTRY = ("ignore", "org")
+
+
 _MONTHS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*\d|\d|\breuter",
     re.IGNORECASE,
 )
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)")
+
+
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n\s*)$")
+
+
 _NEXT_NAME = re.compile(r" ([A-Z][\w'-]*)")
+
+
 _PREVIOUS_NAME = re.compile(r"([A-Z][\w'-]*\.?) $")
+
+
 _ASCII_UPPER = string.ascii_uppercase.encode()
+
+
 _ASCII_LOWER = string.ascii_lowercase.encode()
-_SPEECH_VERBS = (
-    "said|says|told|announced|warned|urged|called|condemned|accused|rejected|denied|agreed|"
-    "signed|demanded|threatened|protested|summoned|expelled|welcomed|proposed|offered|asked|"
-    "insisted|vowed|pledged|stressed|expressed|voiced|reiterated|hailed|criticised|criticized|"
-    "is|was|has|had|will|would|remains|wants|plans|seeks"
-)
+
+
 # suggest() keeps a candidate that is a typo of the query: at most one slip, plus one for
 # every this many characters of the query; or a name one of whose words starts with a query
 # of at least SUGGEST_MIN_PREFIX characters (see close_match).
 SUGGEST_CHARS_PER_SLIP = 5
+
+
 SUGGEST_MIN_PREFIX = 4
+
+
 # QWERTY neighbours: suggest() prefers a candidate whose differing letters are adjacent keys.
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-
-
-@dataclass(frozen=True)
-class Country:
-    """A country as users see it: ISO 3166-1 alpha-2 code and a common short name."""
-
-    code: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -132,64 +141,14 @@ class Mention:
     target: str  # country code (a shared form's default one) or the organisation's name
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """What one surface form means: a country (by kind), an organisation, or nothing."""
-
-    kind: str  # name, demonym, capital, seat, city, region, org or ignore
-    target: str  # country code, organisation name, or "" for ignored phrases
-    candidates: tuple[str, ...] = ()  # for forms shared by several countries; first = default
-    corroborate: bool = False  # counts only with other evidence for the same country
-    person: bool = False  # also a first name: rejected next to another capitalised name
-
-
-@dataclass(frozen=True)
-class _Ranking:
-    """The tunable numbers of the ranking; see the module docstring."""
-
-    min_score: float
-    min_top_score: float
-    min_actor_mentions: int
-    relative: float
-    compression: float
-    actor: float
-    named_entity: float
-    lead_chars: int
-    min_paragraph_chars: int
-    kinds: dict[str, float]
-    zones: dict[str, float]
-
-
 @dataclass
 class _Hit:
     """One accepted match of a country surface form in a text."""
 
-    entry: _Entry
+    entry: Entry
     weight: float
     actor: bool = False
     code: str = ""
-
-
-@dataclass
-class _Gazetteer:
-    """Everything loaded and compiled once: the countries, the pattern and the indexes."""
-
-    countries: dict[str, Country]
-    entries: dict[str, _Entry]
-    exact: dict[str, _Entry]
-    pattern: re.Pattern[str]
-    resolve_index: dict[str, str]
-    suggest_choices: list[str]
-    suggest_codes: list[str]
-    ranking: _Ranking
-    after: re.Pattern[str]
-    before: re.Pattern[str]
-    not_surnames: frozenset[str] = field(default_factory=frozenset)
-    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------------------------------------
-# Public API
 
 
 def tag(title: str | None, text: str, dateline: str | None = None) -> list[CountryTag]:
@@ -197,7 +156,7 @@ def tag(title: str | None, text: str, dateline: str | None = None) -> list[Count
 
     `dateline` ("TOKYO, March 3") is optional: wire stories often name their country only there.
     """
-    gaz = _gazetteer()
+    gaz = gazetteer()
     hits: list[_Hit] = []
     if title:
         hits.extend(_scan(gaz, _normalise(title), "title"))
@@ -210,7 +169,7 @@ def tag(title: str | None, text: str, dateline: str | None = None) -> list[Count
 
 def tag_organisations(title: str | None, text: str) -> list[OrganisationTag]:
     """International organisations and blocs a story names, most mentioned first."""
-    gaz = _gazetteer()
+    gaz = gazetteer()
     counts: dict[str, int] = {}
     for segment in (title or "", text or ""):
         for match in gaz.pattern.finditer(_normalise(segment)):
@@ -227,7 +186,7 @@ def mentions(text: str) -> Iterator[Mention]:
     Ignored phrases and people ("Jordan Peterson") are left out. Unlike `tag`, nothing is
     weighed or settled: the event extractor needs each mention's place in its sentence.
     """
-    gaz = _gazetteer()
+    gaz = gazetteer()
     for match in gaz.pattern.finditer(text):
         entry = _lookup(gaz, match.group())
         if entry is None or entry.kind == "ignore":
@@ -245,10 +204,10 @@ def resolve(query: str) -> Country | None:
     """The country a user means by a name, code, demonym or alias; None when unsure."""
     if not query or len(query) > _MAX_QUERY_CHARS:
         return None
-    key = _resolve_key(query)
+    key = query_key(query)
     if not key:
         return None
-    gaz = _gazetteer()
+    gaz = gazetteer()
     code = gaz.resolve_index.get(key)
     return gaz.countries[code] if code else None
 
@@ -257,10 +216,10 @@ def suggest(query: str, limit: int = 3) -> list[Country]:
     """Countries whose names are closest to a (probably misspelt) query, best first."""
     if not query or limit <= 0 or len(query) > _MAX_QUERY_CHARS:
         return []
-    key = _resolve_key(query)
+    key = query_key(query)
     if not key:
         return []
-    gaz = _gazetteer()
+    gaz = gazetteer()
     found = process.extract(
         key, gaz.suggest_choices, scorer=fuzz.WRatio, limit=max(30, limit * 10), score_cutoff=50
     )
@@ -290,18 +249,18 @@ def close_match(key: str, choice: str, distance: float) -> bool:
 def organisation_forms() -> dict[str, tuple[str, ...]]:
     """Each organisation's canonical name -> the forms the press writes it in (the toml's
     `[organisations]`): what summaries.sides resolves users' queries with."""
-    return dict(_gazetteer().organisations)
+    return dict(gazetteer().organisations)
 
 
 def resolve_key(query: str) -> str:
     """A user's query as resolve() and suggest() compare it: folded, case-folded, outer
     punctuation, dots and a leading "the" dropped."""
-    return _resolve_key(query)
+    return query_key(query)
 
 
 def country(code: str) -> Country:
     """The country with this ISO alpha-2 code (any case); KeyError for an unknown code."""
-    found = _gazetteer().countries.get(code.strip().upper())
+    found = gazetteer().countries.get(code.strip().upper())
     if found is None:
         raise KeyError(f"unknown country code {code!r}")
     return found
@@ -309,15 +268,11 @@ def country(code: str) -> Country:
 
 def all_countries() -> list[Country]:
     """Every known country and territory, sorted by display name."""
-    return sorted(_gazetteer().countries.values(), key=lambda c: _fold(c.name))
-
-
-# ---------------------------------------------------------------------------------------------
-# Scanning
+    return sorted(gazetteer().countries.values(), key=lambda c: fold(c.name))
 
 
 def _scan(
-    gaz: _Gazetteer,
+    gaz: Gazetteer,
     segment: str,
     zone: str,
     start: int = 0,
@@ -330,7 +285,7 @@ def _scan(
     zone_weight = gaz.ranking.zones[zone]
     for match in gaz.pattern.finditer(segment, start, len(segment) if end is None else end):
         entry = _lookup(gaz, match.group())
-        if entry is None or entry.kind in _NOT_COUNTRY:
+        if entry is None or entry.kind in NOT_COUNTRY:
             continue
         if entry.person and not shouty and _looks_like_person(gaz, segment, match):
             continue
@@ -339,7 +294,7 @@ def _scan(
         yield _Hit(entry, weight, actor=factor > 1.0)
 
 
-def _scan_body(gaz: _Gazetteer, text: str) -> Iterator[_Hit]:
+def _scan_body(gaz: Gazetteer, text: str) -> Iterator[_Hit]:
     """Hits in the body: the lead counts more than the rest."""
     lead_start, lead_end = _lead_span(text, gaz.ranking)
     shouty = _is_shouty(text)
@@ -348,7 +303,7 @@ def _scan_body(gaz: _Gazetteer, text: str) -> Iterator[_Hit]:
     yield from _scan(gaz, text, "body", lead_end, None, shouty)
 
 
-def _scan_dateline(gaz: _Gazetteer, dateline: str) -> Iterator[_Hit]:
+def _scan_dateline(gaz: Gazetteer, dateline: str) -> Iterator[_Hit]:
     """Hits in a wire dateline such as "BASKING RIDGE, N.J., June 2" (the date is skipped)."""
     for part in dateline.split(","):
         part = part.strip()
@@ -357,14 +312,16 @@ def _scan_dateline(gaz: _Gazetteer, dateline: str) -> Iterator[_Hit]:
         entries = [_lookup(gaz, m.group()) for m in gaz.pattern.finditer(part)]
         if not entries:
             # Datelines drop the abbreviation's dot ("HARTFORD, Conn"): try it with one.
-            entries = [gaz.entries.get(_key(part + ".")) or gaz.entries.get(_key(part))]
+            entries = [
+                gaz.entries.get(surface_key(part + ".")) or gaz.entries.get(surface_key(part))
+            ]
         for entry in entries:
-            if entry is not None and entry.kind not in _NOT_COUNTRY:
+            if entry is not None and entry.kind not in NOT_COUNTRY:
                 # Where the story was filed is as telling whether it names a city or a state.
                 yield _Hit(entry, gaz.ranking.zones["dateline"])
 
 
-def _lead_span(text: str, ranking: _Ranking) -> tuple[int, int]:
+def _lead_span(text: str, ranking: Ranking) -> tuple[int, int]:
     """The lead: the start of the first paragraph that is not page furniture."""
     start = 0
     for brk in [*_PARAGRAPH_BREAK.finditer(text), None]:
@@ -378,7 +335,7 @@ def _lead_span(text: str, ranking: _Ranking) -> tuple[int, int]:
 
 
 def _position_factor(
-    gaz: _Gazetteer, segment: str, match: re.Match[str], entry: _Entry, zone: str, shouty: bool
+    gaz: Gazetteer, segment: str, match: re.Match[str], entry: Entry, zone: str, shouty: bool
 ) -> float:
     """Actor position boosts a mention; a demonym opening a proper name weakens it."""
     after = segment[match.end() : match.end() + 60]
@@ -393,7 +350,7 @@ def _position_factor(
     return 1.0
 
 
-def _looks_like_person(gaz: _Gazetteer, segment: str, match: re.Match[str]) -> bool:
+def _looks_like_person(gaz: Gazetteer, segment: str, match: re.Match[str]) -> bool:
     """True for "Michael Jordan", "Jordan Peterson": a capitalised word right next to it."""
     nxt = _NEXT_NAME.match(segment, match.end())
     if nxt and nxt.group(1) not in gaz.not_surnames and not gaz.after.match(nxt.group(0)):
@@ -417,15 +374,11 @@ def _is_shouty(segment: str) -> bool:
     return upper >= 4 and upper > 4 * (len(data) - len(data.translate(None, _ASCII_LOWER)))
 
 
-def _lookup(gaz: _Gazetteer, matched: str) -> _Entry | None:
+def _lookup(gaz: Gazetteer, matched: str) -> Entry | None:
     """The meaning of a matched string: by the exact form first (fast), else by its key
     (a form wrapped over two lines)."""
     entry = gaz.exact.get(matched)
-    return entry if entry is not None else gaz.entries.get(_key(matched))
-
-
-# ---------------------------------------------------------------------------------------------
-# Settling ambiguity and ranking
+    return entry if entry is not None else gaz.entries.get(surface_key(matched))
 
 
 def _settle(hits: list[_Hit]) -> list[_Hit]:
@@ -447,7 +400,7 @@ def _settle(hits: list[_Hit]) -> list[_Hit]:
     return settled
 
 
-def _rank(gaz: _Gazetteer, hits: list[_Hit]) -> list[CountryTag]:
+def _rank(gaz: Gazetteer, hits: list[_Hit]) -> list[CountryTag]:
     """Sum each country's evidence and mark the primary ones (see the module docstring)."""
     scores: dict[str, float] = {}
     mentions: dict[str, int] = {}
@@ -474,34 +427,12 @@ def _rank(gaz: _Gazetteer, hits: list[_Hit]) -> list[CountryTag]:
     return tags
 
 
-# ---------------------------------------------------------------------------------------------
-# Text keys
-
-
 def _normalise(text: str) -> str:
     """Straight apostrophes, same length, so that "Iran’s" matches like "Iran's"."""
-    for curly in _CURLY:
+    for curly in CURLY:
         if curly in text:
             text = text.replace(curly, "'")
     return text
-
-
-def _fold(text: str) -> str:
-    """Accents off ("Türkiye" -> "Turkiye"), so either spelling matches."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _key(surface: str) -> str:
-    """The dictionary key of a surface form: folded, case-folded, one space, no hyphens."""
-    folded = _fold(surface.translate(_APOSTROPHES)).casefold().replace("-", " ")
-    return " ".join(folded.split())
-
-
-def _resolve_key(query: str) -> str:
-    """A user's query as a key: surrounding punctuation, dots and a leading "the" dropped."""
-    key = _key(query.strip(_STRIP_CHARS)).replace(".", "")
-    return key[4:] if key.startswith("the ") else key
 
 
 def keyboard_distance(a: str, b: str) -> float:
@@ -523,283 +454,3 @@ def _adjacent_keys(a: str, b: str) -> bool:
         if i >= 0 and j >= 0 and abs(i - j) == 1:
             return True
     return False
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading
-
-
-@functools.cache
-def _gazetteer() -> _Gazetteer:
-    """Load the toml and pycountry once, and compile the single matching pattern."""
-    data = load_table("countries")
-    countries = _load_countries(data["countries"])
-    entries = _build_entries(data, countries)
-    roles = sorted({_key(word) for word in data["roles"]["words"]}, key=len, reverse=True)
-    role_alt = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in roles)
-    # "Iranian Foreign Minister", "Pakistani caretaker Foreign Minister", "Japan's government",
-    # "Tehran said", "Iran has warned": up to two lower-case modifiers before a role word, none
-    # before a verb (so "Japan trade surplus is" is not an actor).
-    after = re.compile(
-        rf"(?:'s)?\s+(?:(?:(?-i:[a-z][\w-]*)\s+){{0,2}}?(?:{role_alt})"
-        rf"|(?:(?:has|have|had)\s+)?(?:{_SPEECH_VERBS}))\b",
-        re.IGNORECASE,
-    )
-    before = re.compile(rf"\b(?:{role_alt})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-    choices, codes = _suggest_choices(data["countries"], countries)
-    variants = _surface_variants(data, countries)
-    return _Gazetteer(
-        countries=countries,
-        entries=entries,
-        exact={v: entries[_key(v)] for v in variants if _key(v) in entries},
-        pattern=_compile_surfaces(variants),
-        resolve_index=_build_resolve_index(data, countries),
-        suggest_choices=choices,
-        suggest_codes=codes,
-        ranking=_load_ranking(data["ranking"]),
-        after=after,
-        before=before,
-        not_surnames=frozenset(data["ambiguous"]["not_surnames"]),
-        organisations={name: tuple(forms) for name, forms in data["organisations"].items()},
-    )
-
-
-def _load_ranking(raw: dict[str, Any]) -> _Ranking:
-    """The `[ranking]` table as typed numbers."""
-    return _Ranking(
-        min_score=float(raw["min_score"]),
-        min_top_score=float(raw["min_top_score"]),
-        min_actor_mentions=int(raw["min_actor_mentions"]),
-        relative=float(raw["relative"]),
-        compression=float(raw["compression"]),
-        actor=float(raw["actor"]),
-        named_entity=float(raw["named_entity"]),
-        lead_chars=int(raw["lead_chars"]),
-        min_paragraph_chars=int(raw["min_paragraph_chars"]),
-        kinds={k: float(v) for k, v in raw["kinds"].items()},
-        zones={k: float(v) for k, v in raw["zones"].items()},
-    )
-
-
-def _load_countries(table: dict[str, dict[str, Any]]) -> dict[str, Country]:
-    """All ISO countries (pycountry) plus user-assigned ones from the toml (Kosovo)."""
-    countries: dict[str, Country] = {}
-    for record in pycountry.countries:
-        override = table.get(record.alpha_2, {}).get("display")
-        countries[record.alpha_2] = Country(record.alpha_2, override or _display_name(record))
-    for code, extra in table.items():
-        if code not in countries:
-            if "display" not in extra:
-                raise ValueError(f"countries.toml: {code} is not in ISO 3166-1 and has no display")
-            countries[code] = Country(code, extra["display"])
-    return countries
-
-
-def _display_name(record: Any) -> str:
-    """pycountry's common name, else its ISO short name without ", Republic of" or "(...)"."""
-    name = getattr(record, "common_name", None) or record.name
-    return name.split(",")[0].split(" (")[0].strip()
-
-
-def _iso_names(record: Any) -> list[str]:
-    """pycountry's names, with inverted ones also in reading order."""
-    names = []
-    for attr in ("name", "official_name", "common_name"):
-        value = getattr(record, attr, None)
-        if not value:
-            continue
-        value = value.removeprefix("the ").removeprefix("The ")
-        names.append(value)
-        head, sep, tail = value.partition(", ")
-        if sep and (tail.endswith((" of", " of the")) or " " not in tail):
-            names.append(f"{tail} {head}".removeprefix("The "))
-        if " (" in value:
-            names.append(value.split(" (")[0])
-    return names
-
-
-def _plural(demonym: str) -> str | None:
-    """Iranian -> Iranians; none for Swiss, French, Japanese (see the toml header)."""
-    if demonym.endswith(("s", "sh", "ch", "x", "z", "ese")) or not demonym[-1:].isalpha():
-        return None
-    return demonym + "s"
-
-
-def _country_surfaces(code: str, extra: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(surface, kind) pairs the toml gives for one country, plurals included."""
-    for kind, key in (
-        ("name", "names"),
-        ("seat", "seats"),
-        ("capital", "capitals"),
-        ("city", "cities"),
-        ("region", "regions"),
-    ):
-        for surface in extra.get(key, []):
-            yield surface, kind
-    for demonym in extra.get("demonyms", []):
-        yield demonym, "demonym"
-        plural = _plural(demonym)
-        if plural:
-            yield plural, "demonym"
-    if "display" in extra:
-        yield extra["display"], "name"
-
-
-def _build_entries(data: dict[str, Any], countries: dict[str, Country]) -> dict[str, _Entry]:
-    """key -> meaning, strongest layer first: ignored phrases, organisations, ambiguous forms,
-    the toml's countries, then pycountry's names. A key claimed by two countries in one layer
-    is a data error, reported at load time rather than tagging one of them at random."""
-    entries: dict[str, _Entry] = {}
-    ignore = data["ignore"]
-    for surface in [*ignore["phrases"], *ignore["currencies"], *ignore["media"]]:
-        entries.setdefault(_key(surface), _Entry("ignore", ""))
-    for name, surfaces in data["organisations"].items():
-        for surface in surfaces:
-            entries.setdefault(_key(surface), _Entry("org", name))
-    ambiguous = data["ambiguous"]
-    for surface, candidates in ambiguous["choose"].items():
-        entries.setdefault(_key(surface), _Entry("name", "", tuple(candidates)))
-    layer: dict[str, _Entry] = {}
-    for code, extra in data["countries"].items():
-        for surface, kind in _country_surfaces(code, extra):
-            _claim(layer, _key(surface), _Entry(kind, code), surface)
-    pycountry_layer: dict[str, _Entry] = {}
-    for record in pycountry.countries:
-        for surface in _iso_names(record):
-            _claim(pycountry_layer, _key(surface), _Entry("name", record.alpha_2), surface)
-    for source in (layer, pycountry_layer):
-        for key, entry in source.items():
-            entries.setdefault(key, entry)
-    for surface in ambiguous["corroborate"]:
-        _flag(entries, surface, corroborate=True)
-    for surface in ambiguous["person"]:
-        _flag(entries, surface, person=True)
-    unknown = {e.target for e in entries.values() if e.kind not in _NOT_COUNTRY and e.target}
-    unknown |= {c for e in entries.values() for c in e.candidates}
-    if unknown - set(countries):
-        raise ValueError(f"countries.toml: unknown codes {sorted(unknown - set(countries))}")
-    return entries
-
-
-def _claim(layer: dict[str, _Entry], key: str, entry: _Entry, surface: str) -> None:
-    """Add a key to a layer; the same country keeps its strongest kind, two countries clash."""
-    current = layer.get(key)
-    if current is None:
-        layer[key] = entry
-    elif current.target != entry.target:
-        raise ValueError(f"countries.toml: {surface!r} is both {current.target} and {entry.target}")
-    elif _KIND_ORDER.index(entry.kind) < _KIND_ORDER.index(current.kind):
-        layer[key] = entry
-
-
-def _flag(entries: dict[str, _Entry], surface: str, **flags: bool) -> None:
-    """Mark an existing surface form as needing corroboration or as a possible first name."""
-    key = _key(surface)
-    if key not in entries:
-        raise ValueError(f"countries.toml: ambiguous form {surface!r} is not a known name")
-    current = entries[key]
-    entries[key] = _Entry(current.kind, current.target, current.candidates, **flags)
-
-
-def _surface_variants(data: dict[str, Any], countries: dict[str, Country]) -> set[str]:
-    """Every string the pattern must find: each form as written, Title Case and UPPER CASE,
-    with and without accents, and with a hyphen or a space."""
-    surfaces: set[str] = set()
-    ignore = data["ignore"]
-    surfaces.update(ignore["phrases"], ignore["currencies"], ignore["media"])
-    surfaces.update(data["ambiguous"]["choose"])
-    for forms in data["organisations"].values():
-        surfaces.update(forms)
-    for code, extra in data["countries"].items():
-        surfaces.update(surface for surface, _ in _country_surfaces(code, extra))
-    for record in pycountry.countries:
-        surfaces.update(_iso_names(record))
-    variants: set[str] = set()
-    for surface in surfaces:
-        for form in {surface, _fold(surface)}:
-            for spaced in {form, form.replace("-", " ")}:
-                variants.update(_case_variants(spaced))
-    return {v for v in variants if v.strip()}
-
-
-def _case_variants(surface: str) -> set[str]:
-    """As written, first letter up, every word up, and all upper case."""
-    words = surface.split(" ")
-    title = " ".join(w[:1].upper() + w[1:] for w in words)
-    return {surface, surface[:1].upper() + surface[1:], title, surface.upper()}
-
-
-def _compile_surfaces(surfaces: Iterable[str]) -> re.Pattern[str]:
-    """One regex for all surface forms, built from a character trie so the engine tries the
-    longest form first and never walks a list of thousands of alternatives."""
-    trie: dict[str, Any] = {}
-    for surface in surfaces:
-        node = trie
-        for ch in surface:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    # The look-ahead on the possible first letters comes before the look-behind so that the
-    # engine can skip, in C, every position where no form starts (~25% faster scanning).
-    first = "".join(sorted(re.escape(ch) for ch in trie))
-    return re.compile(rf"(?=[{first}])(?<![\w]){_trie_pattern(trie)}(?![\w])")
-
-
-def _trie_pattern(node: dict[str, Any]) -> str:
-    """The regex for one trie node; a space matches any run of whitespace (wrapped lines)."""
-    branches = []
-    for ch in sorted(ch for ch in node if ch):
-        atom = r"\s+" if ch == " " else re.escape(ch)
-        branches.append(atom + _trie_pattern(node[ch]))
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" in node:
-        return f"(?:{body})?"
-    return body
-
-
-def _build_resolve_index(data: dict[str, Any], countries: dict[str, Country]) -> dict[str, str]:
-    """Query key -> code: display and ISO names, toml names and demonyms, then ISO codes.
-    Earlier sources win, so "Georgia" is the country and "Congo" the default Congo."""
-    index: dict[str, str] = {}
-
-    def add(surface: str, code: str) -> None:
-        key = _resolve_key(surface)
-        if key:
-            index.setdefault(key, code)
-
-    for code, found in countries.items():
-        add(found.name, code)
-    for surface, candidates in data["ambiguous"]["choose"].items():
-        add(surface, candidates[0])
-    for record in pycountry.countries:
-        for surface in _iso_names(record):
-            add(surface, record.alpha_2)
-    for code, extra in data["countries"].items():
-        for surface in [*extra.get("names", []), *extra.get("demonyms", [])]:
-            add(surface, code)
-            add(_fold(surface), code)
-            plural = _plural(surface)
-            if plural and surface in extra.get("demonyms", []):
-                add(plural, code)
-    for record in pycountry.countries:
-        add(record.alpha_3, record.alpha_2)
-        add(record.alpha_2, record.alpha_2)
-    for code, extra in data["countries"].items():
-        if "alpha_3" in extra:
-            add(extra["alpha_3"], code)
-        add(code, code)
-    return index
-
-
-def _suggest_choices(
-    table: dict[str, dict[str, Any]], countries: dict[str, Country]
-) -> tuple[list[str], list[str]]:
-    """Parallel lists of (folded name, code) that suggest() fuzzy-matches against."""
-    pairs: dict[str, str] = {}
-    for code, found in countries.items():
-        pairs.setdefault(_resolve_key(found.name), code)
-    for code, extra in table.items():
-        for surface in [*extra.get("names", []), *extra.get("demonyms", [])]:
-            pairs.setdefault(_resolve_key(surface), code)
-    return list(pairs), list(pairs.values())

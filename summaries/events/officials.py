@@ -18,11 +18,10 @@ hundreds of names would match "Both" to "Botha".
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 
+from config import load_table
 from summaries.events.model import fold
 
 _SURNAME_FIRST = frozenset({"CN", "KR", "KP", "TW", "VN"})
@@ -93,7 +92,7 @@ def _index() -> dict[str, list[_Term]]:
 
 @functools.cache
 def _terms() -> tuple[_Term, ...]:
-    raw = tomllib.loads(resources.files("config").joinpath("officeholders.toml").read_text("utf-8"))
+    raw = load_table("officeholders")
     terms = []
     for side, offices in raw.items():
         for office, holders in offices.items():

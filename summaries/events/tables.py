@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
+
+from config import load_table
 
 RECIPROCAL, DIRECTED, VISIT = "reciprocal", "directed", "visit"
 # A lowercase word that can stand between a country and its noun ("the Iranian *foreign*
@@ -86,7 +86,7 @@ def _words(words: list[str]) -> re.Pattern[str]:
 @functools.cache
 def tables() -> Tables:
     """Load config/events.toml once and compile its patterns."""
-    raw = tomllib.loads(resources.files("config").joinpath("events.toml").read_text("utf-8"))
+    raw = load_table("events")
     types = []
     for name, spec in raw["types"].items():
         if spec["mode"] not in MODES:
