@@ -76,7 +76,6 @@ _SAYS = re.compile(
 
 
 _POSSESSIVE = re.compile(r"'s?\s+")
-_SPEAKS = re.compile(r"\s+(?:said|says|told|added|stated)\b")
 # "Lausanne, Switzerland (CNN)": a dateline glued to the story's first words.
 _AGENCY_DATELINE = re.compile(r"\s*\((?:CNN|Reuters|AP|AFP|Xinhua|IRNA|TASS|dpa|UPI)\)")
 
@@ -480,7 +479,7 @@ def _known_people(
                 side is None
                 and pending
                 and match.start() == 0
-                and _SPEAKS.match(sentence, match.end())
+                and _speaks_next(sentence, match.end())
             ):
                 side, title = pending
             if side is None:
@@ -492,6 +491,12 @@ def _known_people(
             continue
         out.append(Mention(match.start(), match.end(), person.side, ACTOR, "person", person))
     return out
+
+
+def _speaks_next(sentence: str, end: int) -> bool:
+    """Whether a speech verb ([evaluations] speech) follows: "Michael Duffy said ..."."""
+    gap = re.match(r"\s+", sentence[end : end + 4])
+    return gap is not None and tables().speech_pattern.match(sentence, end + gap.end()) is not None
 
 
 def _clean(name: str) -> str:

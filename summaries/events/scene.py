@@ -20,6 +20,7 @@ from summaries.events.mentions import (
     Person,
     Story,
 )
+from summaries.events.tables import tables
 
 # Where a clause ends: a new clause's target or subject is someone else's.
 _CLAUSE_BREAK = re.compile(
@@ -46,9 +47,6 @@ _ARMED = re.compile(
 
 
 _FIRST_PERSON = re.compile(r"(?:^|[\s\"])(?:I|we|We|our|Our|my|My)\b")
-
-
-_SPEECH = re.compile(r"\b(?:said|says|told|added|stated|wrote|declared|insisted)\b")
 
 
 # Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
@@ -148,7 +146,7 @@ def quoted_speaker(sentence: str, after: int, found: list[Mention]) -> Mention |
         return None
     for m in found:
         speaker = m.start > close and m.role == ACTOR and (m.official or m.kind == "person")
-        if speaker and _SPEECH.search(sentence, close, m.start + 80):
+        if speaker and tables().speech_pattern.search(sentence, close, m.start + 80):
             return m
     return None
 
