@@ -127,16 +127,20 @@ def write_articles(pool: list, ids: range, folder: Path, today: date) -> None:
 def run_ingest(db: Path, folder: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of `diplobot ingest folder` on `db`."""
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(DIPLOBOT), "--db", str(db), "ingest", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
-    if proc.returncode not in (0, 1):
-        sys.exit(f"diplobot ingest failed ({proc.returncode}): {proc.stderr.read().decode()}")
+    # stderr to a file, not a pipe: one skipped file per line can fill a pipe nobody reads
+    # until the process ends, and the ingest would wait on it forever.
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            [str(DIPLOBOT), "--db", str(db), "ingest", str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if returncode not in (0, 1):
+            errors.seek(0)
+            sys.exit(f"diplobot ingest failed ({returncode}): {errors.read().decode()[-2000:]}")
     return wall, usage.ru_maxrss / 1024
 
 
