@@ -178,8 +178,18 @@ class Pacer:
             start = max(now, self._next_global)
             self._next_global = start + self.interval
         await asyncio.sleep(max(0.0, start - now))
+        self.sent(chat_id)
+
+    def sent(self, chat_id: int) -> None:
+        """Start the chat's gap again once the server has answered a send to it.
+
+        The slot is claimed before the store marks the message and the request travels; a
+        slow step there (a busy disk) put two messages to one chat under a second apart
+        at the server although their slots were 1.1 s apart. The server saw the message
+        before it answered, so a gap counted from the answer holds at the server too.
+        """
         gap = self.group_interval_s if chat_id < 0 else self.chat_interval_s
-        self._next_chat[chat_id] = self.clock() + gap
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self.clock() + gap)
 
     def pause(self, seconds: float) -> None:
         """After a 429: nothing goes out until it has passed."""
@@ -305,6 +315,8 @@ class Deliverer:
                     message_id = self._accepted_unreadable(row, answer, exc)
                 else:
                     message_id = sent.message_id
+                finally:
+                    self.pacer.sent(row.chat_id)
             done = part == len(row.messages) - 1
             await self.db.run(Store.mark_part_sent, row.id, message_id, done)
             self.sent_messages += 1

@@ -13,7 +13,7 @@ from typing import Any
 from summaries import dedup
 from summaries.store_delivery import DELIVERY_SCHEMA
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class SchemaMigrations:
@@ -59,6 +59,8 @@ class SchemaMigrations:
                 self._migrate_v7()
             if version < 8:
                 self._migrate_v8()
+            if version < 9:
+                self._migrate_v9()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -251,4 +253,21 @@ class SchemaMigrations:
             "INSERT INTO person_counts(person, reports) "
             "SELECT json_extract(a.value, '$.person') AS person, COUNT(*) "
             "FROM events e, json_each(e.actors) a WHERE person IS NOT NULL GROUP BY person"
+        )
+
+    def _migrate_v9(self) -> None:
+        """v9: `country_days`, articles and primary articles per country and publication
+        day, so /countries for a week reads that week's few hundred rows instead of every
+        tag of every article the week holds (9 ms at 100k, 15x the 10k figure)."""
+        conn = self.db.conn
+        conn.execute(
+            "CREATE TABLE country_days (day TEXT NOT NULL, code TEXT NOT NULL, "
+            "primary_articles INTEGER NOT NULL, articles INTEGER NOT NULL, "
+            "PRIMARY KEY (day, code)) WITHOUT ROWID"
+        )
+        conn.execute(
+            "INSERT INTO country_days(day, code, primary_articles, articles) "
+            "SELECT substr(a.published, 1, 10), c.code, SUM(c.is_primary), COUNT(*) "
+            "FROM article_countries c JOIN articles a ON a.id = c.article_id "
+            "WHERE a.published IS NOT NULL GROUP BY 1, 2"
         )

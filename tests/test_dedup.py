@@ -78,7 +78,14 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
     for column in ("outlet", "title", "published"):
         conn.execute(f"ALTER TABLE article_sources DROP COLUMN {column}")
     conn.execute("DROP TABLE events")
-    for table in ("near_bands", "cluster_sides", "clusters", "country_totals", "person_counts"):
+    for table in (
+        "near_bands",
+        "cluster_sides",
+        "clusters",
+        "country_totals",
+        "person_counts",
+        "country_days",
+    ):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()

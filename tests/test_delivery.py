@@ -61,6 +61,19 @@ async def test_paced_sending_stays_within_telegrams_limits(store, fake_telegram)
     assert all(tg.delivered_texts(chat) == PLAIN for chat in chats)
 
 
+async def test_a_chats_gap_counts_from_the_servers_answer_not_the_claimed_slot():
+    """A slow step between claiming a slot and the request (a busy disk) must not bring the
+    next message to that chat closer than the gap at the server (a flaky 429 seen here)."""
+    now = [100.0]
+    pacer = Pacer(chat_interval_s=1.1, clock=lambda: now[0])
+    await pacer.acquire(7)
+    assert pacer.chat_ready_in(7) == pytest.approx(1.1)
+    now[0] += 0.4  # the store's mark and the request took 0.4 s
+    pacer.sent(7)
+    assert pacer.chat_ready_in(7) == pytest.approx(1.1)
+    assert pacer.chat_ready_in(8) == 0.0
+
+
 async def test_a_blocked_chat_is_paused_and_the_others_still_get_theirs(store, fake_telegram):
     tg = fake_telegram
     queue(store, tg, [1, 2, 3])

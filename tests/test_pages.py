@@ -210,7 +210,14 @@ def test_a_reopened_store_migrated_from_v7_gives_the_same_pages(store: Store, tm
     copy = tmp_path / "copy.db"
     store.db.execute(f"VACUUM INTO '{copy}'")
     with Store(copy) as old:
-        for table in ("near_bands", "cluster_sides", "clusters", "country_totals", "person_counts"):
+        for table in (
+            "near_bands",
+            "cluster_sides",
+            "clusters",
+            "country_totals",
+            "person_counts",
+            "country_days",
+        ):
             old.db.execute(f"DROP TABLE {table}")
         old.db.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     with Store(copy) as migrated:

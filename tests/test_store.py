@@ -86,6 +86,21 @@ def test_search_is_safe_for_any_user_text(store):
     assert store.article_count() == 1
 
 
+def test_search_ranks_the_newest_matches_best_first(store):
+    """Rank is taken among the newest `_RANKED` matches (ranking all of a big store's
+    matches was the slow part); within them the most relevant comes first."""
+    from summaries.store import _RANKED
+
+    store.add_article(record("oldest", text="treaty " * 50))  # the best match, but oldest
+    for i in range(_RANKED):
+        store.add_article(record(f"n{i}", text=f"A treaty was mentioned once, number {i}."))
+    store.add_article(record("newest", text="treaty treaty treaty treaty treaty"))
+    found = store.search("treaty", limit=3)
+    assert found[0].text.startswith("treaty treaty")
+    assert all(a.id > 1 for a in store.search("treaty", limit=_RANKED + 5))
+    assert len(store.search("treaty", limit=_RANKED + 5)) == _RANKED
+
+
 def test_subscription_twice_is_one_and_unsubscribe_reports_absence(store):
     assert store.subscribe(7, "IR") is True
     assert store.subscribe(7, "IR") is False
