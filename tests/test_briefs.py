@@ -142,6 +142,21 @@ def test_spellings_of_one_person_are_shown_one_way():
     assert shown["Kim"] == "Kim"  # two people named Kim: left as reported
 
 
+def test_shown_spellings_are_kept_only_while_the_stores_counts_are_the_same():
+    class Counts:  # what person_spellings reads of a store: its counts, one object per state
+        counts = {"Hossein Amirabdollahian": 1, "Hossein Amir-Abdollahian": 2}
+
+        def person_spellings(self) -> dict[str, int]:
+            return self.counts
+
+    store = Counts()
+    first = person_spellings(store)  # type: ignore[arg-type]
+    assert first["Hossein Amirabdollahian"] == "Hossein Amir-Abdollahian"
+    assert person_spellings(store) is first  # type: ignore[arg-type]
+    store.counts = {"Hossein Amirabdollahian": 3, "Hossein Amir-Abdollahian": 2}
+    assert person_spellings(store)["Hossein Amir-Abdollahian"] == "Hossein Amirabdollahian"  # type: ignore[arg-type]
+
+
 def test_headlines_name_each_person_one_way_and_give_both_sides_titles_alike(store: Store):
     spellings = person_spellings(store)
     lines = [headline(c, first="IR", spellings=spellings) for c in store.event_clusters("IR")]
