@@ -50,7 +50,7 @@ _MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
 
 
 _FIRST_PARTNER = re.compile(
-    r"\s*(?:\S+\s+){0,4}?(?:with|between|among|and|to)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
+    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
     re.IGNORECASE,
 )
 
@@ -119,6 +119,10 @@ def reciprocal(
     else:
         inside = subject(sentence, match, start, found, story) + inside
     picked = _one_per_side(inside)
+    if len(picked) == 1 and picked[0].official and name in ("negotiation", "meeting"):
+        hosts = [h for h in _hosts(sentence, match, found, end) if h.side != picked[0].side]
+        if hosts:  # talks in two places are two talks
+            return [([picked[0], h], [BOTH, BOTH]) for h in hosts]
     if len(picked) == 1 and picked[0].official:
         extra = _unintroduced(sentence, match, start, end, found, picked[0], story) or _implicit(
             picked[0], sentence[start:end], story
@@ -130,6 +134,27 @@ def reciprocal(
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
+
+
+def _hosts(sentence: str, match: re.Match[str], found: list[Mention], end: int) -> list[Mention]:
+    """ "after talks in North America, the EC and Thailand": an official's talks held in
+    places, when the text names no partner, are with those places' states."""
+    hosts: list[Mention] = []
+    previous = match.end()
+    for m in found:
+        if m.start < previous or m.start >= end or not m.side:
+            continue
+        gap = sentence[previous : m.start]
+        if not (_NEXT_PLACE if hosts else _IN_PLACE).fullmatch(gap):
+            break
+        hosts.append(m)
+        previous = m.end
+    return _one_per_side(hosts)
+
+
+# "in North and South America, the EC and Thailand": a place no state stands for may open it.
+_NEXT_PLACE = re.compile(r"\s*,?\s*(?:and\s+)?(?:the\s+)?")
+_IN_PLACE = re.compile(r"\s*in\s+(?:[^,;]{1,40},\s+)?(?:the\s+)?", re.IGNORECASE)
 
 
 def _gathering_body(sentence: str, match: re.Match[str], inside: list[Mention]) -> Mention | None:

@@ -58,7 +58,9 @@ STOP_NAMES = frozenset(
 _TITLE_GAP = re.compile(
     r"(?:'s?)?\s+(?:(?:(?-i:(?!(?:the|a|an|their|his|her|its|to|of|in|on|at|by|for|with|from)\b)"
     r"[a-z][\w-]*(?<!ed))|Vice|Deputy|Acting|Caretaker|Former|Senior|Chief|Junior|First|Top"
-    r"|Interim|Special|External|Foreign|Trade|and|Industry|Commerce|Finance)\s+){0,3}"
+    r"|Interim|Special|External|Foreign|Trade|and|Industry|Commerce|Finance|House|Senate"
+    r"|Majority|Minority|Parliament|Parliamentary|Defen[cs]e|Treasury|Economy|Energy|Oil"
+    r"|Agriculture|Justice|Interior|Security|National|Military|Army|Navy)\s+){0,3}"
 )
 # "the President of Serbia", "minister for foreign affairs of Japan", "counterparts from X".
 # Not "to" or "in": an ambassador *to* Sweden or *in* Dhaka serves another state.
@@ -232,8 +234,9 @@ def side_code(story: Story, code: str, surface: str) -> str:
     if historic:
         return historic
     when = story.published
-    if code == "RU" and when is not None and when < t.soviet_until:
-        return "SU"
+    for earlier in (t.dated_forms.get(surface.strip()), t.successors.get(code)):
+        if earlier is not None and when is not None and when < earlier[1]:
+            return earlier[0]
     if code in ("EU", "EC"):
         return "EC" if when is not None and when < t.ec_until else "EU"
     return code

@@ -97,6 +97,14 @@ def side_mentions(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.side and m.role in (ACTOR, DEED)]
 
 
+# A trigger that is a prepositional phrase hangs on the clause's verb, not on its object.
+_PREPOSITIONAL = re.compile(r"(?:after|during|before|following)\b", re.IGNORECASE)
+
+
+# "..., and leaves for Jakarta": a verb coordinated with the clause's shares its subject.
+_AND_VERB = re.compile(r",\s+and\s+(?:\w+ly\s+)?$")
+
+
 def subject(
     sentence: str, match: re.Match[str], start: int, found: list[Mention], story: Story
 ) -> list[Mention]:
@@ -106,6 +114,11 @@ def subject(
     before = [
         m for m in side_mentions(found) if start <= m.end <= match.start() and m.role == ACTOR
     ]
+    if before and (
+        _PREPOSITIONAL.match(match.group()) or _AND_VERB.search(sentence, start, match.start())
+    ):
+        # "visited Malaysia after talks in Thailand": the clause's subject, not the nearest
+        before = before[:1]
     if before:
         last = before[-1]
         group = [last]

@@ -53,8 +53,9 @@ class Tables:
     background: re.Pattern[str]
     organisations: dict[str, str]
     ec_until: date
-    soviet_until: date
+    successors: dict[str, tuple[str, date]]
     historic_forms: dict[str, str]
+    dated_forms: dict[str, tuple[str, date]]
     speech: frozenset[str]
     speech_pattern: re.Pattern[str]
     judgements: tuple[tuple[str, re.Pattern[str]], ...]
@@ -139,8 +140,9 @@ def tables() -> Tables:
         background=_words(raw["background"]["phrases"]),
         organisations=dict(raw["organisations"]),
         ec_until=date.fromisoformat(history["ec_until"]),
-        soviet_until=date.fromisoformat(history["soviet_until"]),
+        successors=_until(history["successors"]),
         historic_forms=dict(history["historic_forms"]),
+        dated_forms=_until(history["dated_forms"]),
         speech=frozenset(raw["evaluations"]["speech"]),
         speech_pattern=_words(raw["evaluations"]["speech"]),
         judgements=(
@@ -153,3 +155,8 @@ def tables() -> Tables:
         topic_phrases=tuple(raw["topics"]["phrases"]),
         max_topics=int(raw["topics"]["max_topics"]),
     )
+
+
+def _until(table: dict[str, list[str]]) -> dict[str, tuple[str, date]]:
+    """`{form: [code, "YYYY-MM-DD"]}`: the code a form stands for before that day."""
+    return {form: (code, date.fromisoformat(day)) for form, (code, day) in table.items()}

@@ -35,6 +35,12 @@ _MULTILATERAL = re.compile(
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
 
 
+# "by a high-ranking delegation from the Soviet Union": the state the party comes from.
+_PARTY_FROM = re.compile(
+    r"(?:delegation|team|mission|officials?|envoys?)\s+(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -86,7 +92,11 @@ def _visitor_after_by(
     by = _BY.match(sentence, destinations[-1].end)
     if by is None:
         return []
-    return [m for m in found if m.start >= by.end() and official(m)][:1]
+    return [
+        m
+        for m in found
+        if m.start >= by.end() and (official(m) or _PARTY_FROM.search(sentence, by.end(), m.start))
+    ][:1]
 
 
 def official(m: Mention) -> bool:

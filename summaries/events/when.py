@@ -52,9 +52,14 @@ _TIME = re.compile(
 )
 _FUTURE = re.compile(
     r"\b(?:will|shall|would|is\s+to|are\s+to|due\s+to|scheduled|expected\s+to|plans?\s+to"
-    r"|planning\s+to|set\s+to|to\s+be\s+held|going\s+to|upcoming|next)\b",
+    r"|planning\s+to|set\s+to|to\s+be\s+held|going\s+to|upcoming|next"
+    # a trip in the present tense is a schedule: "leaves for Jakarta on Wednesday"
+    r"|leaves|departs|flies\s+to|heads\s+to)\b",
     re.IGNORECASE,
 )
+# ", and leaves for Jakarta on Wednesday": a time phrase past a new coordinated verb is that
+# verb's, not the act's.
+_NEXT_VERB = re.compile(r",\s+and\s+(?!\w+ly\b)", re.IGNORECASE)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|t)\b", re.IGNORECASE)
 # "has accused", "have agreed": recent context whose day the text does not give.
 _PERFECT = re.compile(
@@ -95,14 +100,20 @@ def event_date(
     them "..., a spokesman said Tuesday" dates the report, not the act."""
     if published is None:
         return None, None
+    cut = None if spoken else _NEXT_VERB.search(clause, trigger_at)
+    own_end = cut.start() if cut else len(clause)
     phrases = [
         m
         for m in _TIME.finditer(clause)
         if (spoken and _frames_statement(m, trigger_at, clause))
-        or (not spoken and not _REPORTED.search(clause, max(0, m.start() - 25), m.start()))
+        or (
+            not spoken
+            and not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
+            and m.start() < own_end
+        )
     ]
     phrases.sort(key=lambda m: _distance(m, trigger_at))
-    future = bool(_FUTURE.search(clause))
+    future = bool(_FUTURE.search(clause, 0, own_end))
     for phrase in phrases[:1]:
         found = _resolve(phrase, published, future)
         return (found, "text") if found else (None, None)
