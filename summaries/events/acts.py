@@ -108,7 +108,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         else:
             groups = reciprocal(name, sentence, match, start, end, found, story)
         for actors, roles in groups:
-            if len({a.side for a in actors}) < 2:
+            if len({member for a in actors for member in story.members(a.side)}) < 2:
                 continue
             places = [sentence[m.start : m.end] for m in everyone if m.role == PLACE]
             draft = Draft(

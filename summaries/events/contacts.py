@@ -108,18 +108,19 @@ def reciprocal(
         inside = [m for m in inside if m is not host]
         attendees = subject(sentence, match, start, [m for m in found if m is not host], story)
         picked = _one_per_side([*attendees, host])
-        return [(picked, [BOTH] * len(picked))] if len(picked) > 1 else []
+        sides = {member for m in picked for member in story.members(m.side)}
+        return [(picked, [BOTH] * len(picked))] if len(sides) > 1 else []
     if any(m.end <= match.start() for m in inside):
         # A subject before the trigger: it, and whoever the trigger links to it ("met with
         # X and Y", "talks between X and Y") -- not every state the clause names ("discussed
         # Washington's scandal over arms sales to Iran").
         inside = subject(sentence, match, start, found, story) + _partners(
-            name, sentence, match, [m for m in inside if m.start > match.start()]
+            name, sentence, match, [m for m in inside if m.start > match.start()], found
         )
     else:
         inside = subject(sentence, match, start, found, story) + inside
     picked = _one_per_side(inside)
-    if len(picked) == 1 and picked[0].official and name in ("negotiation", "meeting"):
+    if len(picked) == 1 and picked[0].official and name == "negotiation":
         hosts = [h for h in _hosts(sentence, match, found, end) if h.side != picked[0].side]
         if hosts:  # talks in two places are two talks
             return [([picked[0], h], [BOTH, BOTH]) for h in hosts]
@@ -172,10 +173,12 @@ def _gathering_body(sentence: str, match: re.Match[str], inside: list[Mention]) 
 
 
 def _partners(
-    name: str, sentence: str, match: re.Match[str], after: list[Mention]
+    name: str, sentence: str, match: re.Match[str], after: list[Mention], found: list[Mention]
 ) -> list[Mention]:
     """The parties a contact trigger links to its subject: after "with", "between", "to"
-    (or, for "met" and "received", the direct object), then any coordinated with them."""
+    (or, for "met" and "received", the direct object), then any coordinated with them --
+    never past another state named on the way ("talks in Egypt and Tunisia" are not with
+    Tunisia alone)."""
     linked = _LINKING_END.search(match.group()) is not None
     accepted: list[Mention] = []
     previous = match.end()
@@ -193,7 +196,7 @@ def _partners(
             ok = _MODIFIERS.fullmatch(gap)
         else:
             ok = _FIRST_PARTNER.fullmatch(gap)
-        if not ok:
+        if not ok or any(previous <= o.start < m.start for o in found):
             break
         accepted.append(m)
         previous = m.end

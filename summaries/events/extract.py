@@ -230,6 +230,11 @@ def _finish(draft: Draft, story: Story) -> Event:
     actors: list[Actor] = []
     seen: set[str] = set()
     for mention, role in zip(draft.actors, draft.roles, strict=False):
+        members = story.members(mention.side) if mention.side else ()
+        if len(members) > 1:  # a group stands for its members, none of them named here
+            actors.extend(Actor(side=m, role=role) for m in members if m not in seen)
+            seen.update(members)
+            continue
         if not mention.side or mention.side in seen:
             continue
         seen.add(mention.side)

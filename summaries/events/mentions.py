@@ -128,6 +128,24 @@ class Story:
     _by_full: dict[str, set[int]] = field(default_factory=dict)
     _by_tail: dict[str, set[int]] = field(default_factory=dict)
     _here: str | None | bool = False
+    _members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def members(self, side: str) -> tuple[str, ...]:
+        """The sides a side stands for: a group's members when the guidelines want them (the
+        story spells them out in one sentence, or the group has no code of its own), else
+        the side itself."""
+        group = tables().groups.get(side)
+        if group is None:
+            return (side,)
+        if side not in self._members:
+            members, always = group
+            wanted = always or any(
+                set(members) <= {side_code(self, m.target, "") for m in countries.mentions(s)}
+                for s in self.sentences()
+                if s.count(",") >= 2
+            )
+            self._members[side] = members if wanted else (side,)
+        return self._members[side]
 
     def main_countries(self) -> list[str]:
         """The countries the story is about, best first (the country tagger's primaries)."""

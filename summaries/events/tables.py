@@ -52,6 +52,7 @@ class Tables:
     hedge_after: re.Pattern[str]
     background: re.Pattern[str]
     organisations: dict[str, str]
+    groups: dict[str, tuple[tuple[str, ...], bool]]  # code -> (members, always expanded)
     ec_until: date
     successors: dict[str, tuple[str, date]]
     historic_forms: dict[str, str]
@@ -139,6 +140,10 @@ def tables() -> Tables:
         ),
         background=_words(raw["background"]["phrases"]),
         organisations=dict(raw["organisations"]),
+        groups={
+            code: (tuple(group["members"]), bool(group.get("always", False)))
+            for code, group in raw["groups"].items()
+        },
         ec_until=date.fromisoformat(history["ec_until"]),
         successors=_until(history["successors"]),
         historic_forms=dict(history["historic_forms"]),

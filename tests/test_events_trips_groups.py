@@ -1,0 +1,98 @@
+"""Event rules for trips announced ahead, talks held in named places, groups of states and
+states that have since split up. The texts are written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from summaries.events import extract_events
+
+TUESDAY = date(1987, 10, 20)
+
+
+def _found(
+    text: str, published: date | None = TUESDAY
+) -> set[tuple[str, tuple[str, ...], date | None]]:
+    return {(e.type, e.sides, e.date) for e in extract_events(text, published=published)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Italian Foreign Minister Giulio Andreotti leaves for Brazil on Thursday.",
+            ("visit", ("BR", "IT"), date(1987, 10, 22)),
+        ),
+        (
+            "Japanese Trade Minister Hajime Tamura left Bonn for Stockholm on Monday.",
+            ("visit", ("JP", "SE"), date(1987, 10, 19)),
+        ),
+        (
+            "Chinese Premier Zhao Ziyang will also stop in Karachi to meet officials.",
+            ("visit", ("CN", "PK"), None),
+        ),
+        (
+            "French Finance Minister Edouard Balladur will be in Tokyo from October 26.",
+            ("visit", ("FR", "JP"), date(1987, 10, 26)),
+        ),
+        (
+            "The accord followed a visit to Aden by a senior delegation from the Soviet Union.",
+            ("visit", ("SU", "YD"), TUESDAY),
+        ),
+        (
+            "U.S. House Speaker Jim Wright plans to visit Mexico.",
+            ("visit", ("MX", "US"), None),
+        ),
+    ],
+)
+def test_trips_announced_or_reported(text, expected):
+    assert expected in _found(text)
+
+
+def test_a_time_phrase_after_and_belongs_to_the_next_verb():
+    found = _found(
+        "Canadian Trade Minister Pat Carney is on a visit to Kenya, and leaves for Egypt on "
+        "Thursday."
+    )
+    assert ("visit", ("CA", "KE"), TUESDAY) in found
+    assert ("visit", ("CA", "EG"), date(1987, 10, 22)) in found
+
+
+def test_talks_in_named_places_are_talks_with_each_of_them():
+    found = _found(
+        "Canadian Trade Minister Pat Carney is on a visit to Kenya after talks in Egypt and "
+        "Tunisia."
+    )
+    talks = {sides for kind, sides, _ in found if kind == "negotiation"}
+    assert talks == {("CA", "EG"), ("CA", "TN")}
+
+
+def test_a_meeting_in_a_city_is_not_with_its_country():
+    found = _found("Bahrain's Finance Minister Ibrahim Abdul-Karim met in Abu Dhabi on Monday.")
+    assert not found
+
+
+def test_a_group_without_a_code_is_always_its_members():
+    found = _found("Iran accused the six world powers of deception on Tuesday.")
+    assert ("accusation", ("CN", "DE", "FR", "GB", "IR", "RU", "US"), TUESDAY) in found
+
+
+def test_a_group_is_its_code_unless_the_story_spells_out_its_members():
+    meeting = "Finance ministers of the Group of Seven opened a two-day meeting on Tuesday."
+    members = (
+        " They came from the United States, Japan, West Germany, France, Britain, Italy and Canada."
+    )
+    assert not _found(meeting)  # one side: nobody to meet
+    spelled = _found(meeting + members)
+    assert ("meeting", ("CA", "DE", "FR", "GB", "IT", "JP", "US"), TUESDAY) in spelled
+
+
+def test_a_successor_state_is_its_predecessor_before_the_split():
+    assert ("visit", ("CS", "SU"), TUESDAY) in _found(
+        "Soviet Foreign Minister Eduard Shevardnadze arrived in Prague on Tuesday."
+    )
+    assert ("visit", ("CZ", "RU"), date(2015, 3, 3)) in _found(
+        "Russian Foreign Minister Sergei Lavrov arrived in Prague on Tuesday.", date(2015, 3, 3)
+    )
