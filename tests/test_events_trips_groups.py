@@ -96,3 +96,30 @@ def test_a_successor_state_is_its_predecessor_before_the_split():
     assert ("visit", ("CZ", "RU"), date(2015, 3, 3)) in _found(
         "Russian Foreign Minister Sergei Lavrov arrived in Prague on Tuesday.", date(2015, 3, 3)
     )
+
+
+def test_a_body_named_again_by_its_noun():
+    text = (
+        "A World Bank team visited Jakarta on Tuesday. The Bank called on Indonesia to free "
+        "its farmers. The Bank report was critical of Indonesia's sugar drive."
+    )
+    found = {(kind, sides) for kind, sides, _ in _found(text)}
+    assert {("appeal", ("ID", "WORLDBANK")), ("criticism", ("ID", "WORLDBANK"))} <= found
+    # no World Bank in the story: "the Bank" is some other bank
+    assert not _found("The Bank called on Indonesia to free its farmers.")
+
+
+def test_an_envoy_to_the_un_acts_for_his_state():
+    found = _found(
+        "The dispute went to the United Nations. Greek U.N. Representative Mihalis Dounas "
+        "said in a letter to the secretary-general that it was of a legal nature."
+    )
+    assert ("message", ("GR", "UN"), TUESDAY) in found
+
+
+def test_un_diplomats_are_states_diplomats_not_the_un():
+    found = _found(
+        "Israeli Foreign Minister Yitzhak Shamir has conferred with U.N. diplomats, including "
+        "the representative of the Soviet Union, on Tuesday."
+    )
+    assert all("UN" not in sides for _, sides, _ in found)

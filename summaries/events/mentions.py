@@ -78,6 +78,9 @@ _SAYS = re.compile(
 
 
 _POSSESSIVE = re.compile(r"'s?\s+")
+_ACCREDITED = re.compile(
+    r"(?:UN|U\.N\.|United\s+Nations)\s+(?:diplomats|delegates|envoys|ambassadors)", re.IGNORECASE
+)
 # "Lausanne, Switzerland (CNN)": a dateline glued to the story's first words.
 _AGENCY_DATELINE = re.compile(r"\s*\((?:CNN|Reuters|AP|AFP|Xinhua|IRNA|TASS|dpa|UPI)\)")
 
@@ -129,6 +132,18 @@ class Story:
     _by_tail: dict[str, set[int]] = field(default_factory=dict)
     _here: str | None | bool = False
     _members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _bodies: set[str] | None = None
+
+    def bodies(self) -> set[str]:
+        """The organisation codes the story names in full (for "the Bank", "the Fund")."""
+        if self._bodies is None:
+            t = tables()
+            self._bodies = {
+                t.organisations[m.target]
+                for m in countries.mentions(self.text)
+                if m.kind == "org" and m.target in t.organisations
+            }
+        return self._bodies
 
     def members(self, side: str) -> tuple[str, ...]:
         """The sides a side stands for: a group's members when the guidelines want them (the
@@ -303,7 +318,25 @@ def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
         else:
             code = side_code(story, found.target, surface)
             hits.append(Mention(found.start, found.end, code, OTHER, found.kind))
+    if t.short_cues & words_of(sentence):
+        hits.extend(_short_names(sentence, hits, story, t))
+        hits.sort(key=lambda m: m.start)
     return hits
+
+
+def _short_names(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list[Mention]:
+    """ "The Bank called for ...": a body the story has named in full, named by its noun."""
+    out = []
+    for match in t.short_name.finditer(sentence):
+        if any(h.start <= match.start(1) < h.end for h in hits):
+            continue
+        code = next((c for c in t.short_names[match.group(1)] if c in story.bodies()), None)
+        if code is not None:
+            surface = match.group(1)
+            out.append(
+                Mention(match.start(1), match.end(1), side_code(story, code, surface), ACTOR, "org")
+            )
+    return out
 
 
 def _part_of_longer_name(sentence: str, start: int, surface: str) -> bool:
@@ -354,6 +387,9 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
         start, end, side = match.start(), match.end(), None
         before = [k for k, hit in enumerate(hits) if hit.end <= start]
         k = before[-1] if before else -1
+        if k >= 0 and _ACCREDITED.fullmatch(sentence[hits[k].start : end]):
+            del hits[k]  # "U.N. diplomats": states' diplomats at the body, not the body
+            continue
         if (
             k >= 0
             and hits[k].kind != "city"
@@ -362,9 +398,13 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             hit = hits[k]
             side, start = hit.side, hit.start
             hit.role = "linked"
-            # "China's U.N. Representative": the state whose envoy to the body it is
+            # "China's U.N. Representative", "Greek U.N. envoy": the state whose envoy to
+            # the body it is
             owner = hits[k - 1] if k and hit.kind == "org" else None
-            if owner is not None and _POSSESSIVE.fullmatch(sentence[owner.end : hit.start]):
+            gap = sentence[owner.end : hit.start] if owner is not None else ""
+            if owner is not None and (
+                _POSSESSIVE.fullmatch(gap) or (owner.kind == "demonym" and gap == " ")
+            ):
                 side, start = owner.side, owner.start
                 owner.role = "linked"
         if side is None:

@@ -52,6 +52,9 @@ class Tables:
     hedge_after: re.Pattern[str]
     background: re.Pattern[str]
     organisations: dict[str, str]
+    short_names: dict[str, tuple[str, ...]]
+    short_name: re.Pattern[str]
+    short_cues: frozenset[str]
     groups: dict[str, tuple[tuple[str, ...], bool]]  # code -> (members, always expanded)
     ec_until: date
     successors: dict[str, tuple[str, date]]
@@ -140,6 +143,12 @@ def tables() -> Tables:
         ),
         background=_words(raw["background"]["phrases"]),
         organisations=dict(raw["organisations"]),
+        short_names={noun: tuple(codes) for noun, codes in raw["short_names"].items()},
+        short_cues=frozenset(noun.casefold().split("-")[0] for noun in raw["short_names"]),
+        short_name=re.compile(
+            rf"\b(?:the|The)\s+(?:[\w-]+'s\s+)?({alternation(raw['short_names'])})\b"
+            r"(?!\s+(?:of|for)\b|\s+(?-i:[A-Z]))"
+        ),
         groups={
             code: (tuple(group["members"]), bool(group.get("always", False)))
             for code, group in raw["groups"].items()
