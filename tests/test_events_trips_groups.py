@@ -123,3 +123,29 @@ def test_un_diplomats_are_states_diplomats_not_the_un():
         "the representative of the Soviet Union, on Tuesday."
     )
     assert all("UN" not in sides for _, sides, _ in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Japan was ready to take "appropriate measures" if Washington imposed the tariffs, '
+        "Japanese Trade Minister Hajime Tamura said on Tuesday.",
+        "China will take necessary measures against the United States, the Chinese foreign "
+        "ministry said on Tuesday.",
+    ],
+)
+def test_measures_promised_against_another_state_are_a_threat(text):
+    assert {kind for kind, _, _ in _found(text)} == {"threat"}
+
+
+def test_measures_at_home_are_no_threat():
+    assert not _found("Japan will take measures to boost its economy, Tokyo said on Tuesday.")
+
+
+def test_the_two_ministers_are_the_two_the_story_named():
+    text = (
+        "Ecuador will use a pipeline through Colombia, Colombian Energy Minister Guillermo "
+        "Perry said. Ecuador will pay its debts, Ecuadorean Energy Minister Javier Espinosa "
+        "said. The two ministers spoke after signing an agreement on oil exploration."
+    )
+    assert ("agreement", ("CO", "EC"), TUESDAY) in _found(text)

@@ -96,9 +96,12 @@ def reciprocal(
         _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
     ):
         previous = story.last_draft
-        if previous is None or (
-            previous.type in ("phone_call", "meeting", "visit")
-            and name not in ("agreement", "meeting")
+        if previous is None:
+            pair = _last_two_sides(story)  # "The two ministers were speaking after signing"
+            return [(pair, [BOTH, BOTH])] if pair else []
+        if previous.type in ("phone_call", "meeting", "visit") and name not in (
+            "agreement",
+            "meeting",
         ):
             return []  # what "they discussed" in a call or meeting is that call or meeting
         return [(list(previous.actors), [BOTH] * len(previous.actors))]
@@ -135,6 +138,17 @@ def reciprocal(
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
+
+
+def _last_two_sides(story: Story) -> list[Mention]:
+    """The officials of the two states the story last named, before any act was read."""
+    picked: list[Mention] = []
+    for person in reversed(story.people):
+        if person.side and all(m.side != person.side for m in picked):
+            picked.insert(0, from_person(person))
+        if len(picked) == 2:
+            return picked
+    return []
 
 
 def _hosts(sentence: str, match: re.Match[str], found: list[Mention], end: int) -> list[Mention]:
