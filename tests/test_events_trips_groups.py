@@ -149,3 +149,17 @@ def test_the_two_ministers_are_the_two_the_story_named():
         "said. The two ministers spoke after signing an agreement on oil exploration."
     )
     assert ("agreement", ("CO", "EC"), TUESDAY) in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"I have negotiated with the Israelis for 20 years," the Palestinian negotiator said.',
+        "U.S. Secretary of State John Kerry spoke in Geneva before leaving for Paris.",
+        "Afghan President Ashraf Ghani said there should be a review of the U.S. withdrawal.",
+        "The Swedish prosecutor said the suspect would have to come to Britain should there "
+        "be a trial.",
+    ],
+)
+def test_habits_passing_trips_and_impersonal_shoulds_are_no_events(text):
+    assert not _found(text)

@@ -44,7 +44,7 @@ _PURPOSE = re.compile(r"\bto\s+$")
 
 # How far past the trigger a time phrase still dates the act ("visited France in 2009")
 # rather than something else in the clause ("to raise trade by 50 pct on last year").
-_BACKGROUND_AFTER = 60
+_BACKGROUND_AFTER = 80
 
 
 _HEDGE_WORDS = 5

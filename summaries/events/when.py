@@ -70,13 +70,19 @@ _REPORTED = re.compile(r"\b(?:said|says|told\s+\w+|announced|reported)\s+$", re.
 _MONTH_ALONE = re.compile(
     rf"\b(?:in|last|since|during)\s+(?P<month>{_MONTH})(?!\s*\d)", re.IGNORECASE
 )
+# "I've negotiated with them for 20 years": a habit, not an act of the news.
+_SPAN_OF_YEARS = re.compile(
+    r"\bfor\s+(?:the\s+(?:past|last)\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
+    r"|twenty|thirty|many|several)\s+(?:years|decades|months)\b",
+    re.IGNORECASE,
+)
 _PAST_YEAR = re.compile(r"\b(?:in|since|during|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 def is_background(clause: str, published: date | None) -> bool:
     """True when the clause places the act well before the news: a background phrase, a
     year before the story's, or an earlier month named without a day ("in January")."""
-    if tables().background.search(clause):
+    if tables().background.search(clause) or _SPAN_OF_YEARS.search(clause):
         return True
     if published is not None:
         for match in _MONTH_ALONE.finditer(clause):
