@@ -163,3 +163,22 @@ def test_the_two_ministers_are_the_two_the_story_named():
 )
 def test_habits_passing_trips_and_impersonal_shoulds_are_no_events(text):
     assert not _found(text)
+
+
+def test_a_stop_to_meet_foreign_officials_is_no_visit_to_their_country():
+    found = _found(
+        "U.S. Commerce Secretary Malcolm Baldrige will also stop in Hong Kong to meet British "
+        "officials."
+    )
+    assert {sides for kind, sides, _ in found if kind == "visit"} == {("HK", "US")}
+
+
+def test_an_agreement_with_a_named_bank_guesses_no_state():
+    assert not _found(
+        "U.S. President Ronald Reagan spoke on Monday. Mexican officials signed a loan with "
+        "the Inter-American Development Bank on Tuesday."
+    )
+
+
+def test_unions_and_companies_of_a_country_are_not_its_state():
+    assert not _found("Fiji welcomed the end of a trade ban imposed by Australian labor unions.")

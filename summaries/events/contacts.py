@@ -127,6 +127,9 @@ def reciprocal(
         hosts = [h for h in _hosts(sentence, match, found, end) if h.side != picked[0].side]
         if hosts:  # talks in two places are two talks
             return [([picked[0], h], [BOTH, BOTH]) for h in hosts]
+    partner = _NAMED_PARTNER.match(sentence, match.end(), end)
+    if len(picked) == 1 and partner and partner.group(1) in _INSTITUTIONS:
+        return []  # "signed a loan with the Inter-American Development Bank": not a state
     if len(picked) == 1 and picked[0].official:
         extra = _unintroduced(sentence, match, start, end, found, picked[0], story) or _implicit(
             picked[0], sentence[start:end], story
@@ -138,6 +141,13 @@ def reciprocal(
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
+
+
+# The partner the trigger names, when it is no state: no other side is guessed.
+_NAMED_PARTNER = re.compile(
+    r"(?:\s+[\w$.-]+){0,6}?\s+with\s+(?:the\s+)?(?-i:[A-Z])[\w-]+(?:\s+(?-i:[A-Z])[\w-]+)*"
+    r"\s+((?-i:[A-Z])[\w-]+)\b"
+)
 
 
 def _last_two_sides(story: Story) -> list[Mention]:

@@ -25,6 +25,7 @@ from summaries.events.model import same_person, token_keys
 from summaries.events.tables import Tables, tables, words_of
 
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
+NOT_STATE = "not_state"  # "Syria's rebels", "Australian labor unions": never a side
 # A person's name: up to five capitalised words, with particles ("Mohammed bin Salman").
 # Capitals of the Latin alphabets news spells names in ("Çavuşoğlu", "Šefčovič", "Ólafur").
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
@@ -354,7 +355,7 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     if _AGENCY_DATELINE.match(after):
         return PLACE
     if t.not_state.match(after):
-        return OTHER
+        return NOT_STATE
     if hit.kind == "org":
         return ACTOR
     before = sentence[max(0, hit.start - 30) : hit.start]

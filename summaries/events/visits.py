@@ -44,6 +44,9 @@ _PARTY_FROM = re.compile(
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+_AND = re.compile(r"\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s+(?:the\s+)?", re.IGNORECASE)
+
+
 _ARRIVAL = re.compile(r"arriv", re.IGNORECASE)
 
 
@@ -121,8 +124,8 @@ def _destinations(
     places: list[Mention] = []
     for m in after:
         gap = sentence[(places[-1].end if places else match.end()) : m.start]
-        if len(gap.split()) > (6 if not places else 2):
-            break
+        if len(gap.split()) > 6 or (places and not _AND.fullmatch(gap)):
+            break  # "stop in Hong Kong to meet British officials": Britain is not visited
         if _ORIGIN.search(gap):
             continue  # "arrived from Helsinki": where the visitor came from
         if not places and _ARRIVAL.match(match.group()) and not _TOWARD.search(gap):
