@@ -182,3 +182,31 @@ def test_an_agreement_with_a_named_bank_guesses_no_state():
 
 def test_unions_and_companies_of_a_country_are_not_its_state():
     assert not _found("Fiji welcomed the end of a trade ban imposed by Australian labor unions.")
+
+
+MILITARY_STORY = (
+    "The Saudi-led airstrikes hit Sanaa again, and the Saudi-led coalition said operation "
+    "Decisive Storm would go on. Iran denounced the military intervention. Iraq voiced "
+    "opposition to Decisive Storm. The United States voiced approval of the airstrikes."
+)
+
+
+def test_a_judged_military_act_is_on_the_state_the_story_names_as_its_doer():
+    found = {(kind, sides) for kind, sides, _ in _found(MILITARY_STORY)}
+    assert {
+        ("criticism", ("IR", "SA")),
+        ("criticism", ("IQ", "SA")),
+        ("praise", ("SA", "US")),
+    } <= found
+
+
+def test_without_a_doer_in_the_story_a_judged_act_has_no_other_side():
+    assert not _found("Iran denounced the military intervention.")
+
+
+def test_a_one_letter_name_skeleton_is_no_match_for_another_name():
+    text = (
+        "Yemen's former President Ali Abdullah Saleh backs the rebels, CNN's Ian Lee reported. "
+        "Lebanon voiced opposition to the plan, Lee reported."
+    )
+    assert all("YE" not in sides for _, sides, _ in _found(text))

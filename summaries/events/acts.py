@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from summaries.events import wholestory
 from summaries.events.contacts import reciprocal
 from summaries.events.directed import directed, judgements
 from summaries.events.mentions import (
@@ -108,7 +109,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         else:
             groups = reciprocal(name, sentence, match, start, end, found, story)
         for actors, roles in groups:
-            if len({member for a in actors for member in story.members(a.side)}) < 2:
+            if len({member for a in actors for member in wholestory.members(story, a.side)}) < 2:
                 continue
             places = [sentence[m.start : m.end] for m in everyone if m.role == PLACE]
             draft = Draft(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from summaries import countries
+from summaries.events import wholestory
 from summaries.events.mentions import (
     ACTOR,
     NAME,
@@ -111,7 +112,7 @@ def reciprocal(
         inside = [m for m in inside if m is not host]
         attendees = subject(sentence, match, start, [m for m in found if m is not host], story)
         picked = _one_per_side([*attendees, host])
-        sides = {member for m in picked for member in story.members(m.side)}
+        sides = {member for m in picked for member in wholestory.members(story, m.side)}
         return [(picked, [BOTH] * len(picked))] if len(sides) > 1 else []
     if any(m.end <= match.start() for m in inside):
         # A subject before the trigger: it, and whoever the trigger links to it ("met with

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from summaries.events import wholestory
 from summaries.events.mentions import (
     ACTOR,
     DEED,
@@ -209,6 +210,25 @@ def _object_pronoun(
     return []
 
 
+def _military_doer(
+    name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
+) -> list[Mention]:
+    """ "Iran denounced the military intervention": a judged military act whose doer the
+    sentence does not name is the one the story names as its doer."""
+    if name not in ("criticism", "praise"):
+        return []
+    if not tables().military_object.match(sentence, match.end()) and not any(
+        re.match(
+            rf"\s+(?:of|to)\s+(?:the\s+)?(?:operation\s+)?{re.escape(op)}\b",
+            sentence[match.end() :],
+        )
+        for op in wholestory.operation_names(story)
+    ):
+        return []
+    doer = wholestory.military_doer(story)
+    return [Mention(-1, -1, doer, ACTOR, "story")] if doer and doer not in exclude else []
+
+
 def directed(
     name: str,
     sentence: str,
@@ -248,7 +268,7 @@ def directed(
         objects
         or _object_pronoun(sentence, match, found, exclude, story)
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
-        or []
+        or _military_doer(name, sentence, match, exclude, story)
     )
     if not targets:
         return []

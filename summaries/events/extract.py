@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from summaries.events import wholestory
 from summaries.events.acts import acts_in
 from summaries.events.mentions import NAME, Person, Story, mentions
 from summaries.events.model import (
@@ -230,7 +231,7 @@ def _finish(draft: Draft, story: Story) -> Event:
     actors: list[Actor] = []
     seen: set[str] = set()
     for mention, role in zip(draft.actors, draft.roles, strict=False):
-        members = story.members(mention.side) if mention.side else ()
+        members = wholestory.members(story, mention.side) if mention.side else ()
         if len(members) > 1:  # a group stands for its members, none of them named here
             actors.extend(Actor(side=m, role=role) for m in members if m not in seen)
             seen.update(members)

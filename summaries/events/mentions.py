@@ -79,6 +79,7 @@ _SAYS = re.compile(
 
 
 _POSSESSIVE = re.compile(r"'s?\s+")
+_TWO_NAMES = re.compile(r"\b((?-i:[A-Z])[\w'-]+)\s+(?=((?-i:[A-Z])[\w'-]+)\b)")
 _ACCREDITED = re.compile(
     r"(?:UN|U\.N\.|United\s+Nations)\s+(?:diplomats|delegates|envoys|ambassadors)", re.IGNORECASE
 )
@@ -132,36 +133,19 @@ class Story:
     _by_full: dict[str, set[int]] = field(default_factory=dict)
     _by_tail: dict[str, set[int]] = field(default_factory=dict)
     _here: str | None | bool = False
-    _members: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _bodies: set[str] | None = None
+    # what the whole story says, worked out once (wholestory.py): name -> value
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def bodies(self) -> set[str]:
         """The organisation codes the story names in full (for "the Bank", "the Fund")."""
-        if self._bodies is None:
+        if "bodies" not in self.facts:
             t = tables()
-            self._bodies = {
+            self.facts["bodies"] = {
                 t.organisations[m.target]
                 for m in countries.mentions(self.text)
                 if m.kind == "org" and m.target in t.organisations
             }
-        return self._bodies
-
-    def members(self, side: str) -> tuple[str, ...]:
-        """The sides a side stands for: a group's members when the guidelines want them (the
-        story spells them out in one sentence, or the group has no code of its own), else
-        the side itself."""
-        group = tables().groups.get(side)
-        if group is None:
-            return (side,)
-        if side not in self._members:
-            members, always = group
-            wanted = always or any(
-                set(members) <= {side_code(self, m.target, "") for m in countries.mentions(s)}
-                for s in self.sentences()
-                if s.count(",") >= 2
-            )
-            self._members[side] = members if wanted else (side,)
-        return self._members[side]
+        return self.facts["bodies"]
 
     def main_countries(self) -> list[str]:
         """The countries the story is about, best first (the country tagger's primaries)."""
@@ -180,6 +164,23 @@ class Story:
             found = next(iter(countries.mentions(line[:60])), None)
             self._here = side_code(self, found.target, line) if found else None
         return self._here if isinstance(self._here, str) else None
+
+    def someone_else(self, surname: str) -> bool:
+        """Whether the story gives a one-word name in full as someone no table knows ("CNN's
+        Ian Lee ... Lee reported"): then the bare name is that person, not an officeholder."""
+        if " " in surname:
+            return False
+        if "first_names" not in self.facts:  # one pass: surname -> the words before it
+            firsts: dict[str, set[str]] = {}
+            for match in _TWO_NAMES.finditer(self.text):
+                firsts.setdefault(match.group(2), set()).add(match.group(1))
+            self.facts["first_names"] = firsts
+        return any(
+            first not in STOP_NAMES
+            and not tables().title_pattern.fullmatch(first)
+            and self.officeholder(f"{first} {surname}") is None
+            for first in self.facts["first_names"].get(surname, ())
+        )
 
     def country_of(self, surname: str, exclude: str) -> str | None:
         """The country a person the story never places most likely acts for: the state most
@@ -537,6 +538,8 @@ def _known_people(
         person = story.find(name)
         if person is None:
             side, title = story.officeholder(name), None
+            if side is not None and story.someone_else(name):
+                side = None
             if (
                 side is None
                 and pending

@@ -105,9 +105,20 @@ def same_person(a: str, b: str) -> bool:
         return True
     short, long = (ka, kb) if len("".join(ka)) <= len("".join(kb)) else (kb, ka)
     joined = "".join(short)
-    return any("".join(long[i:]) == joined for i in range(1, len(long))) or (
-        len(short) == 1 and long[0] == joined and len(long) in (2, 3)
+    if any("".join(long[i:]) == joined for i in range(1, len(long))):
+        return True
+    if len(short) != 1 or long[0] != joined or len(long) not in (2, 3):
+        return False
+    # Surname first ("Xi Jinping" is "Xi"); a skeleton of one letter is too little to go
+    # on ("Lee" and "Ali" are both "l"), so such a word must be spelled the same.
+    return len(joined) > 1 or _first_word(a if ka is short else b) == _first_word(
+        b if ka is short else a
     )
+
+
+def _first_word(name: str) -> str:
+    words = fold(name).casefold().split()
+    return words[0] if words else ""
 
 
 def token_keys(name: str) -> list[str]:

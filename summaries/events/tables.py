@@ -52,6 +52,8 @@ class Tables:
     hedge_after: re.Pattern[str]
     background: re.Pattern[str]
     organisations: dict[str, str]
+    military_owner: re.Pattern[str]  # after a state's form: it did the military act
+    military_object: re.Pattern[str]  # after a judging verb: "the military intervention"
     short_names: dict[str, tuple[str, ...]]
     short_name: re.Pattern[str]
     short_cues: frozenset[str]
@@ -143,6 +145,16 @@ def tables() -> Tables:
         ),
         background=_words(raw["background"]["phrases"]),
         organisations=dict(raw["organisations"]),
+        military_owner=re.compile(
+            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:{alternation(nouns['military_deeds'])})\b",
+            re.IGNORECASE,
+        ),
+        military_object=re.compile(
+            rf"\s+(?:of\s+|to\s+)?(?:the|this|these|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:{alternation(nouns['military_deeds'])})\b",
+            re.IGNORECASE,
+        ),
         short_names={noun: tuple(codes) for noun, codes in raw["short_names"].items()},
         short_cues=frozenset(noun.casefold().split("-")[0] for noun in raw["short_names"]),
         short_name=re.compile(
