@@ -210,3 +210,29 @@ def test_a_one_letter_name_skeleton_is_no_match_for_another_name():
         "Lebanon voiced opposition to the plan, Lee reported."
     )
     assert all("YE" not in sides for _, sides, _ in _found(text))
+
+
+def test_both_sides_and_all_sides_are_the_states_the_story_is_about():
+    text = (
+        "Israel and the Palestinians broke off talks. Israeli officials blamed the "
+        "Palestinians. Palestinian officials blamed Israel. The White House urged both sides "
+        "back to negotiations on Tuesday."
+    )
+    assert ("appeal", ("IL", "PS", "US"), TUESDAY) in _found(text)
+
+
+def test_a_participle_after_a_comma_shares_the_clauses_subject():
+    text = (
+        "Yemen's President Abd-Rabbu Mansour Hadi fled Aden. The U.N. Security Council backed "
+        "Hadi on Tuesday, calling on Yemen to hold talks."
+    )
+    appeals = {sides for kind, sides, _ in _found(text) if kind == "appeal"}
+    assert appeals == {("UNSC", "YE")}
+
+
+def test_a_participle_dating_another_act_does_not_make_the_act_background():
+    text = (
+        "Ukrainian Foreign Minister Pavlo Klimkin spoke on Tuesday. Russia urged Ukraine to "
+        "respect the peace deal, reached last month in Minsk, on Tuesday."
+    )
+    assert ("appeal", ("RU", "UA"), date(2015, 3, 3)) in _found(text, date(2015, 3, 3))

@@ -88,7 +88,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             sentence, max(0, match.start() - 40), match.start()
         ):
             continue  # "the administration's negotiations with Iran": named, not reported
-        near = sentence[start : min(end, match.end() + _BACKGROUND_AFTER)]
+        near = _without(sentence, start, min(end, match.end() + _BACKGROUND_AFTER), outside)
         if _hedged(sentence, start, match, name, outside) or is_background(near, story.published):
             continue
         etype = t.by_name[name]
@@ -121,6 +121,18 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             drafts.append(draft)
     drafts.extend(judgements(sentence, index, everyone, story))
     return drafts
+
+
+def _without(sentence: str, start: int, end: int, asides: Sequence[tuple[int, int]]) -> str:
+    """The sentence's span with the asides the trigger is not in left out."""
+    kept, at = [], start
+    for a, b in sorted(asides):
+        if b <= at or a >= end:
+            continue
+        kept.append(sentence[at : max(at, a)])
+        at = max(at, b)
+    kept.append(sentence[at:end])
+    return " ".join(kept)
 
 
 def _asked_for(

@@ -210,6 +210,27 @@ def _object_pronoun(
     return []
 
 
+_PARTIES = re.compile(
+    r"\s+(?:on\s+|upon\s+|for\s+)?(?:(?P<two>both|the\s+two)|all)\s+(?:sides|parties)\b",
+    re.IGNORECASE,
+)
+
+
+def _the_parties(
+    name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
+) -> list[Mention]:
+    """ "urged both sides back to talks": the two states the story is about; "called on all
+    sides to end hostilities": the one whose conflict it is (the story's main country)."""
+    parties = _PARTIES.match(sentence, match.end())
+    if name != "appeal" or parties is None:
+        return []
+    main = [code for code in story.main_countries() if code not in exclude]
+    wanted = main[:2] if parties.group("two") else main[:1]
+    if parties.group("two") and len(wanted) < 2:
+        return []
+    return [Mention(-1, -1, code, ACTOR, "story") for code in wanted]
+
+
 def _military_doer(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
@@ -269,6 +290,7 @@ def directed(
         or _object_pronoun(sentence, match, found, exclude, story)
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
         or _military_doer(name, sentence, match, exclude, story)
+        or _the_parties(name, sentence, match, exclude, story)
     )
     if not targets:
         return []

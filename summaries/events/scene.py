@@ -50,7 +50,12 @@ _FIRST_PERSON = re.compile(r"(?:^|[\s\"])(?:I|we|We|our|Our|my|My)\b")
 
 
 # Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
-ASIDE = re.compile(r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s")
+ASIDE = re.compile(
+    r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s"
+    # "the peace deal, reached last month in Minsk, ...": a participle dating another act
+    r"|,\s+(?:reached|signed|agreed|held|made|announced|adopted|imposed|launched|struck)"
+    r"\s+(?:last|on|in|earlier)\b[^,;]*,"
+)
 
 
 @dataclass
@@ -105,6 +110,11 @@ _PREPOSITIONAL = re.compile(r"(?:after|during|before|following)\b", re.IGNORECAS
 _AND_VERB = re.compile(r",\s+and\s+(?:\w+ly\s+)?$")
 
 
+# ", calling for ...": a participle after a comma shares the clause's subject.
+_PARTICIPLE = re.compile(r"\w+ing\b")
+_COMMA = re.compile(r",\s*$")
+
+
 def subject(
     sentence: str, match: re.Match[str], start: int, found: list[Mention], story: Story
 ) -> list[Mention]:
@@ -115,7 +125,9 @@ def subject(
         m for m in side_mentions(found) if start <= m.end <= match.start() and m.role == ACTOR
     ]
     if before and (
-        _PREPOSITIONAL.match(match.group()) or _AND_VERB.search(sentence, start, match.start())
+        _PREPOSITIONAL.match(match.group())
+        or _AND_VERB.search(sentence, start, match.start())
+        or (_PARTICIPLE.match(match.group()) and _COMMA.search(sentence, start, match.start()))
     ):
         # "visited Malaysia after talks in Thailand": the clause's subject, not the nearest
         before = before[:1]
