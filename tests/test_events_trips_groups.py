@@ -236,3 +236,19 @@ def test_a_participle_dating_another_act_does_not_make_the_act_background():
         "respect the peace deal, reached last month in Minsk, on Tuesday."
     )
     assert ("appeal", ("RU", "UA"), date(2015, 3, 3)) in _found(text, date(2015, 3, 3))
+
+
+def test_he_is_the_official_named_before_not_the_one_he_meets():
+    text = (
+        "West German President Richard von Weizsaecker arrived in Bolivia on Tuesday. He held "
+        "brief talks on Monday with Brazilian President Jose Sarney during a stopover."
+    )
+    assert ("negotiation", ("BR", "DE"), date(1987, 10, 19)) in _found(text)
+
+
+def test_tariffs_announced_a_few_words_after_the_verb_are_sanctions():
+    text = (
+        "Washington announced plans to put as much as 300 mln dlrs in tariffs on Japanese "
+        "electronic goods on Tuesday."
+    )
+    assert ("sanctions", ("JP", "US"), TUESDAY) in _found(text)

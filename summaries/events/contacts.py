@@ -40,6 +40,9 @@ _BOTH_SIDES = re.compile(
 )
 
 
+_TWO = re.compile(r"\b(?:the\s+two|both)\b", re.IGNORECASE)
+
+
 # How a contact trigger reaches its partners.
 _LINKING_END = re.compile(r"\b(?:with|between|to|visiting)\s*$", re.IGNORECASE)
 
@@ -98,7 +101,8 @@ def reciprocal(
     ):
         previous = story.last_draft
         if previous is None:
-            pair = _last_two_sides(story)  # "The two ministers were speaking after signing"
+            # "The two ministers were speaking after signing" (not a bare "they")
+            pair = _last_two_sides(story) if _TWO.search(sentence, start, end) else []
             return [(pair, [BOTH, BOTH])] if pair else []
         if previous.type in ("phone_call", "meeting", "visit") and name not in (
             "agreement",

@@ -125,6 +125,7 @@ class Story:
     published: date | None
     people: list[Person] = field(default_factory=list)
     last_person: Person | None = None
+    previous_person: Person | None = None  # last_person before the sentence being read
     people_table: bool = True  # may leaders' sides come from config/officeholders.toml
     pending_title: tuple[str, str] | None = None  # (side, title) named without a name
     last_draft: Any = None  # the latest act read (acts.Draft), for "the two sides"
@@ -281,6 +282,7 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
     """The sides-to-be of one sentence, in order, with officials linked to their countries."""
     t = tables()
     pending, story.pending_title = story.pending_title, None
+    story.previous_person = story.last_person
     hits = _gazetteer_hits(sentence, story, t)
     found = _titled(sentence, hits, story, t)
     story.pending_title = next(

@@ -29,6 +29,7 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+_HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
     r"(?:^|[\s,\"])(?:he|she|they|it|his|her|their|its|the\s+(?:minister|spokesman|spokeswoman"
     r"|president|premier|prime\s+minister|secretary|official|ambassador|envoy|government"
@@ -154,8 +155,13 @@ def subject(
         if speaker is not None:
             return [speaker]
     person = story.last_person
-    if person is not None and person.side and _PRONOUN_SUBJECT.search(head):
-        return [from_person(person)]
+    if _PRONOUN_SUBJECT.search(head):
+        if _HE_OR_SHE.search(head):
+            # "He held talks with Brazil's Sarney": "he" is someone named before, not Sarney
+            named = [m.person for m in found if m.person is not None and m.end <= match.start()]
+            person = named[-1] if named else story.previous_person or person
+        if person is not None and person.side:
+            return [from_person(person)]
     earlier = [m for m in side_mentions(found) if m.end <= start and m.role == ACTOR]
     if earlier:
         return [earlier[0]]
