@@ -252,3 +252,37 @@ def test_tariffs_announced_a_few_words_after_the_verb_are_sanctions():
         "electronic goods on Tuesday."
     )
     assert ("sanctions", ("JP", "US"), TUESDAY) in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An open letter signed by 47 U.S. senators was addressed to Iran's leaders on Tuesday.",
+        "A man attacked the American ambassador in Seoul on Tuesday, South Korean police said.",
+        "Young Britons wanting to travel to Syria were stopped in Turkey on Tuesday.",
+        "Japan's Nakasone spoke before a meeting of the Reagan administration's Economic Policy "
+        "Council on Tuesday.",
+    ],
+)
+def test_letters_blows_wishes_and_home_meetings_are_no_events(text):
+    assert not _found(text)
+
+
+def test_talks_agreed_to_are_not_yet_held_but_talks_agreed_in_were():
+    assert {k for k, _, _ in _found("Iran and the Soviet Union agreed to hold talks on oil.")} == {
+        "agreement"
+    }
+    found = _found(
+        "Lebanese President Amin Gemayel agreed to the proposals in indirect negotiations with "
+        "Syrian leaders."
+    )
+    assert ("negotiation", ("LB", "SY"), TUESDAY) in found
+
+
+def test_a_towns_country_is_where_a_summit_is_not_who_attends():
+    found = _found(
+        "Yemen's President Abd-Rabbu Mansour Hadi has gone to the resort town of Sharm "
+        "el-Sheikh, Egypt, to attend the Arab League summit.",
+        date(2015, 3, 3),
+    )
+    assert {sides for _, sides, _ in found} == {("ARAB_LEAGUE", "YE")}

@@ -37,6 +37,10 @@ from summaries.events.when import is_background
 _INFINITIVE = re.compile(r"\bto\b|\bfor\b")
 
 
+_ENDS_ASKING = re.compile(r"\b(?:to|for)$")
+_DETERMINER = re.compile(r"\s+(?:the|a|an|his|her|its|their|this|these|that)\b", re.IGNORECASE)
+
+
 _POSSESSED = re.compile(r"'s\s+(?:[\w-]+\s+)?$")
 
 
@@ -143,7 +147,14 @@ def _asked_for(
     return any(
         earlier.end() <= match.start()
         and earlier.start() >= clause_start
-        and _INFINITIVE.search(sentence, earlier.end(), match.start())
+        and (
+            _INFINITIVE.search(sentence, earlier.end(), match.start())
+            # "agreed to hold talks", not "agreed to the proposals in negotiations"
+            or (
+                _ENDS_ASKING.search(earlier.group())
+                and not _DETERMINER.match(sentence, earlier.end())
+            )
+        )
         for earlier in asking
     )
 

@@ -65,6 +65,11 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+_MEETING_END = re.compile(r"\bmeetings?$", re.IGNORECASE)
+_OF_NEXT = re.compile(r"\s+of\b")
+_OWN_BODY = re.compile(r"(?:\s+[\w-]+)?'s\s")
+
+
 _GATHERING = re.compile(r"\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE)
 
 
@@ -110,6 +115,19 @@ def reciprocal(
         ):
             return []  # what "they discussed" in a call or meeting is that call or meeting
         return [(list(previous.actors), [BOTH] * len(previous.actors))]
+    if _MEETING_END.search(match.group()) and _OF_NEXT.match(sentence, match.end()):
+        # "a meeting of the Group of Seven", "of EC ministers": the body named after "of",
+        # and whoever the clause's subject is -- nothing else the clause names
+        body = [m for m in inside if m.start >= match.end()][:1]
+        if (
+            not body
+            or not _OF_PARTNER.fullmatch(sentence[match.end() : body[0].start])
+            or _OWN_BODY.match(sentence, body[0].end)
+        ):
+            return []  # "a meeting of the Reagan administration's council": a state's own
+        picked = _one_per_side(subject(sentence, match, start, found, story) + body)
+        sides = {member for m in picked for member in wholestory.members(story, m.side)}
+        return [(picked, [BOTH] * len(picked))] if len(sides) > 1 else []
     host = _gathering_body(sentence, match, inside)
     if host is not None:
         # "to attend the Arab League summit": the body is a party, who attends the other.

@@ -128,7 +128,10 @@ def tables() -> Tables:
         ),
         not_state=re.compile(rf"(?:'s?)?\s+(?:{alternation(nouns['not_state'])})\b", re.IGNORECASE),
         place_before=re.compile(
-            rf"\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?$", re.IGNORECASE
+            rf"(?:\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?"
+            # "the resort town of Sharm el-Sheikh, Egypt": a town's country is a place
+            rf"|\b(?:town|city|village|port)\s+of\s+(?-i:[A-Z])[\w'-]+(?:[\s-]+[\w'-]+){{0,2}},\s*)$",
+            re.IGNORECASE,
         ),
         victim_before=re.compile(
             rf"\b(?:{alternation(raw['victims']['before'])})\s+(?:the\s+)?(?:\S+\s+){{0,4}}$",
