@@ -286,3 +286,20 @@ def test_a_towns_country_is_where_a_summit_is_not_who_attends():
         date(2015, 3, 3),
     )
     assert {sides for _, sides, _ in found} == {("ARAB_LEAGUE", "YE")}
+
+
+def test_a_who_clause_acts_for_the_one_it_is_about():
+    text = (
+        "Italian Prime Minister Giovanni Goria met Brazilian Finance Minister Dilson Funaro, "
+        "who is on a visit to Rome, on Tuesday."
+    )
+    assert ("visit", ("BR", "IT"), TUESDAY) in _found(text)
+
+
+def test_two_officials_judging_the_same_state_are_two_statements():
+    text = (
+        "Iranian Foreign Minister Javad Zarif criticised Israel on Tuesday. Iranian Vice "
+        "President Massoumeh Ebtekar also criticised Israel on Tuesday."
+    )
+    found = extract_events(text, published=TUESDAY)
+    assert [e.type for e in found if e.sides == ("IL", "IR")] == ["criticism", "criticism"]

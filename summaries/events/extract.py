@@ -209,10 +209,22 @@ def _other_people(first: Draft, second: Draft) -> bool:
     """Whether two reports of one (sides, type) name different people acting for one side
     ("Obama called Lee a visionary", "Kerry also praised Lee")."""
     mine = {m.side: m.person.name for m in first.actors if m.person}
-    return any(
+    if any(
         m.person and m.side in mine and not same_person(mine[m.side], m.person.name)
         for m in second.actors
-    )
+    ):
+        return True
+    # Two spokespeople of one state judging the same target: two statements.
+    one, other = _speaker_person(first), _speaker_person(second)
+    return one is not None and other is not None and not same_person(one, other)
+
+
+def _speaker_person(draft: Draft) -> str | None:
+    """Who made a directed act, when a person is named as its source."""
+    if SOURCE not in draft.roles:
+        return None
+    source = draft.actors[draft.roles.index(SOURCE)]
+    return source.person.name if source.person else None
 
 
 def _absorb(into: Draft, other: Draft) -> None:

@@ -103,6 +103,10 @@ def side_mentions(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.side and m.role in (ACTOR, DEED)]
 
 
+# The head of a relative clause: its subject is the noun before it.
+_WHO = re.compile(r",\s+who\b\s*(?=[^,;]*$)")
+
+
 # A trigger that is a prepositional phrase hangs on the clause's verb, not on its object.
 _PREPOSITIONAL = re.compile(r"(?:after|during|before|following)\b", re.IGNORECASE)
 
@@ -121,7 +125,14 @@ def subject(
 ) -> list[Mention]:
     """The acting side(s): the nearest actor before the trigger (with the actors coordinated
     with it), else the official the story last named when a pronoun or bare title stands
-    there."""
+    there; in a "who" clause, the one it is about ("Kenya's Moi, who afterwards appealed")."""
+    who = _WHO.search(sentence, max(0, start - 8), start) or _WHO.search(
+        sentence, start, match.start()
+    )
+    if who is not None:
+        antecedent = [m for m in side_mentions(found) if m.end <= who.start() and m.role == ACTOR]
+        if antecedent and not sentence[antecedent[-1].end : who.start()].strip(" ,"):
+            return antecedent[-1:]
     before = [
         m for m in side_mentions(found) if start <= m.end <= match.start() and m.role == ACTOR
     ]
