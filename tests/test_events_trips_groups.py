@@ -303,3 +303,38 @@ def test_two_officials_judging_the_same_state_are_two_statements():
     )
     found = extract_events(text, published=TUESDAY)
     assert [e.type for e in found if e.sides == ("IL", "IR")] == ["criticism", "criticism"]
+
+
+MONDAY_2022 = date(2022, 3, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The U.S.-Japan talks on chips ended on Monday.", ("negotiation", ("JP", "US"))),
+        ("Kuwait's emir received a phone call from the Qatari emir.", ("phone_call", ("KW", "QA"))),
+        (
+            "The Chinese embassy in Manila protested against the Philippine coast guard's actions.",
+            ("criticism", ("CN", "PH")),
+        ),
+        (
+            "Russian President Vladimir Putin was received by Chinese President Xi Jinping.",
+            ("meeting", ("CN", "RU")),
+        ),
+        ("Australia has suspended defence cooperation with Fiji.", ("sanctions", ("AU", "FJ"))),
+        (
+            "The leaders of Japan, South Korea and China will meet in Seoul next month.",
+            ("meeting", ("CN", "JP", "KR")),
+        ),
+    ],
+)
+def test_common_wire_constructions(text, expected):
+    assert expected in {(kind, sides) for kind, sides, _ in _found(text, MONDAY_2022)}
+
+
+def test_a_group_meeting_with_one_side_named_guesses_no_partner():
+    text = (
+        "U.S. President Ronald Reagan spoke to Japan's Nakasone on Monday. Reagan's trade "
+        "advisory group will meet on the issue on Wednesday."
+    )
+    assert not {k for k, _, _ in _found(text) if k == "meeting"}

@@ -44,7 +44,7 @@ _TWO = re.compile(r"\b(?:the\s+two|both)\b", re.IGNORECASE)
 
 
 # How a contact trigger reaches its partners.
-_LINKING_END = re.compile(r"\b(?:with|between|to|visiting)\s*$", re.IGNORECASE)
+_LINKING_END = re.compile(r"\b(?:with|between|to|visiting|by)\s*$", re.IGNORECASE)
 
 
 _DIRECT_OBJECT_TRIGGER = re.compile(r"^(?:met|meets|meet|received|told)\b", re.IGNORECASE)
@@ -54,7 +54,7 @@ _MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
 
 
 _FIRST_PARTNER = re.compile(
-    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
+    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to|from)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
     re.IGNORECASE,
 )
 
@@ -65,6 +65,7 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+_BARE_MEET = re.compile(r"met|meet", re.IGNORECASE)
 _MEETING_END = re.compile(r"\bmeetings?$", re.IGNORECASE)
 _OF_NEXT = re.compile(r"\s+of\b")
 _OWN_BODY = re.compile(r"(?:\s+[\w-]+)?'s\s")
@@ -153,6 +154,8 @@ def reciprocal(
     partner = _NAMED_PARTNER.match(sentence, match.end(), end)
     if len(picked) == 1 and partner and partner.group(1) in _INSTITUTIONS:
         return []  # "signed a loan with the Inter-American Development Bank": not a state
+    if len(picked) == 1 and _BARE_MEET.fullmatch(match.group()):
+        return []  # "the advisory group will meet on Wednesday": who meets is all it says
     if len(picked) == 1 and picked[0].official:
         extra = _unintroduced(sentence, match, start, end, found, picked[0], story) or _implicit(
             picked[0], sentence[start:end], story

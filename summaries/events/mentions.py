@@ -79,6 +79,11 @@ _SAYS = re.compile(
 
 
 _POSSESSIVE = re.compile(r"'s?\s+")
+_POSTED_IN = re.compile(
+    r"\b(?:embassy|embassies|consulate|mission|ambassador|envoy|diplomats?|officials?)\s+"
+    r"(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _TWO_NAMES = re.compile(r"\b((?-i:[A-Z])[\w'-]+)\s+(?=((?-i:[A-Z])[\w'-]+)\b)")
 _ACCREDITED = re.compile(
     r"(?:UN|U\.N\.|United\s+Nations)\s+(?:diplomats|delegates|envoys|ambassadors)", re.IGNORECASE
@@ -362,8 +367,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     if hit.kind == "org":
         return ACTOR
     before = sentence[max(0, hit.start - 30) : hit.start]
-    if hit.kind in ("city", "region"):
-        return PLACE
+    if hit.kind in ("city", "region") or _POSTED_IN.search(before):
+        return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts
     if t.actor_noun.match(after) or _SAYS.match(after):
         return ACTOR
     if t.deed.match(after):
@@ -419,6 +424,10 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
                     side, end = nxt.side, nxt.end
                     nxt.role = "linked"
         person = _name_after(sentence, end, title, side, story, t)
+        if person is not None and any(
+            h.start >= end and sentence[h.start : h.end] in person.name for h in hits
+        ):
+            person = None  # "the leaders of Japan, South Korea and China": no one's name
         if person is not None:
             last = person.name.split()[-1]
             at = sentence.find(last, end)

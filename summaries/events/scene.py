@@ -149,12 +149,14 @@ def subject(
         gaps = []
         for m in reversed(before[:-1]):
             gap = sentence[m.end : group[0].start]
-            if re.fullmatch(r"\s*(?:,|and|,\s*and|or)\s*(?:the\s+)?", gap):
+            if re.fullmatch(
+                r"\s*(?:,|and|,\s*and|or|-|–)\s*(?:the\s+)?", gap
+            ):  # "U.S.-Japan talks"
                 group.insert(0, m)
                 gaps.append(gap)
             else:
                 break
-        if gaps and not re.search(r"\b(?:and|or)\b", gaps[0]):
+        if gaps and not re.search(r"\b(?:and|or)\b|^[-–]$", gaps[0].strip()):
             group = [last]  # "with Netanyahu, President Obama ...": a comma is no list
         officials = [m for m in before if m.official]
         if not last.official and officials and last.role == DEED:

@@ -122,7 +122,7 @@ def tables() -> Tables:
             re.IGNORECASE,
         ),
         deed=re.compile(
-            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:[\w-]+\s+){{0,2}}?"
+            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:[\w'-]+\s+){{0,2}}?"
             rf"(?:{alternation(nouns['deeds'])})\b",
             re.IGNORECASE,
         ),
