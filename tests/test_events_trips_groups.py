@@ -338,3 +338,39 @@ def test_a_group_meeting_with_one_side_named_guesses_no_partner():
         "advisory group will meet on the issue on Wednesday."
     )
     assert not {k for k, _, _ in _found(text) if k == "meeting"}
+
+
+def test_a_month_and_day_a_few_weeks_ahead_is_this_years():
+    found = _found(
+        "Japanese Prime Minister Yasuhiro Nakasone prepared for his visit to Washington "
+        "starting on November 29."
+    )
+    assert ("visit", ("JP", "US"), date(1987, 11, 29)) in found
+
+
+def test_the_group_of_five_is_its_members():
+    found = _found(
+        "Italy was excluded from a meeting of finance ministers from the Group of Five on Tuesday."
+    )
+    assert ("meeting", ("DE", "FR", "GB", "JP", "US"), TUESDAY) in found
+
+
+def test_refusing_to_rule_out_retaliation_is_a_threat():
+    found = _found(
+        "Japanese Foreign Minister Tadashi Kuranari refused to rule out retaliation against "
+        "the United States on Tuesday."
+    )
+    assert ("threat", ("JP", "US"), TUESDAY) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S. Commerce Secretary Malcolm Baldrige asked the White House on Tuesday to block "
+        "the sale of Fairchild to Japan's Fujitsu.",
+        "U.S. officials said Palestinian leader Yasser Arafat signed off on the attack.",
+        "Israeli Prime Minister Benjamin Netanyahu sent a message to the American people.",
+    ],
+)
+def test_asking_ones_own_government_signing_off_and_peoples_are_no_events(text):
+    assert not _found(text)

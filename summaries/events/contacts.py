@@ -65,6 +65,7 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+_EXCLUDED = re.compile(r"\b(?:excluded|barred|left\s+out)\b", re.IGNORECASE)
 _BARE_MEET = re.compile(r"met|meet", re.IGNORECASE)
 _MEETING_END = re.compile(r"\bmeetings?$", re.IGNORECASE)
 _OF_NEXT = re.compile(r"\s+of\b")
@@ -75,7 +76,7 @@ _GATHERING = re.compile(r"\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE
 
 
 _OF_PARTNER = re.compile(
-    r"\s*(?:of|with|between)\s+(?:the\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}", re.IGNORECASE
+    r"\s*(?:of|with|between)\s+(?:the\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,4}", re.IGNORECASE
 )
 
 
@@ -126,7 +127,10 @@ def reciprocal(
             or _OWN_BODY.match(sentence, body[0].end)
         ):
             return []  # "a meeting of the Reagan administration's council": a state's own
-        picked = _one_per_side(subject(sentence, match, start, found, story) + body)
+        attendees = subject(sentence, match, start, found, story)
+        if _EXCLUDED.search(sentence, start, match.start()):
+            attendees = []  # "Italy was excluded from a meeting of the G-5": the G-5 met
+        picked = _one_per_side(attendees + body)
         sides = {member for m in picked for member in wholestory.members(story, m.side)}
         return [(picked, [BOTH] * len(picked))] if len(sides) > 1 else []
     host = _gathering_body(sentence, match, inside)

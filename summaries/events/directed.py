@@ -231,6 +231,18 @@ def _the_parties(
     return [Mention(-1, -1, code, ACTOR, "story") for code in wanted]
 
 
+def _asks_own_state(
+    sentence: str, match: re.Match[str], found: list[Mention], own: set[str]
+) -> bool:
+    """Whether the one an appeal addresses, right after the verb, is the asker's own state."""
+    first = next((m for m in found if m.start >= match.end() and m.side), None)
+    return (
+        first is not None
+        and first.side in own
+        and len(sentence[match.end() : first.start].split()) <= 2
+    )
+
+
 def _military_doer(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
@@ -280,6 +292,8 @@ def directed(
     if not sources:
         return []
     exclude = {s.side for s in sources}
+    if name == "appeal" and _asks_own_state(sentence, match, found, exclude):
+        return []  # "Baldrige asked the White House to block the sale to Fujitsu"
     objects = _objects(sentence, match, end, found, exclude)
     if name == "appeal":
         # "called for efforts to end the Israeli strikes": an appeal's other side is the one

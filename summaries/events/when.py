@@ -173,6 +173,11 @@ def _resolve(match: re.Match[str], published: date, future: bool) -> date | None
     return None
 
 
+# How far past the story's date a month and day with no year and no future verb may lie and
+# still be this year's (a plan the sentence does not mark as one).
+_AHEAD_DAYS = 120
+
+
 def _month_day(
     month: str, day: str, year: str | None, published: date, future: bool
 ) -> date | None:
@@ -184,7 +189,9 @@ def _month_day(
         found = date(int(year) if year else published.year, number, int(day))
     except ValueError:
         return None
-    if year is None and not future and found > published + timedelta(days=7):
+    if year is None and not future and found > published + timedelta(days=_AHEAD_DAYS):
+        # "December 1" in a March story is last year's; "April 29" in a March story is
+        # this year's, planned -- a wire names a past date of last spring as such
         found = found.replace(year=found.year - 1)
     elif year is None and future and found < published - timedelta(days=180):
         found = found.replace(year=found.year + 1)
