@@ -374,3 +374,11 @@ def test_refusing_to_rule_out_retaliation_is_a_threat():
 )
 def test_asking_ones_own_government_signing_off_and_peoples_are_no_events(text):
     assert not _found(text)
+
+
+def test_an_opening_subordinate_clause_keeps_its_own_sides():
+    found = _found(
+        "While the talks went on this week, Israeli Prime Minister Benjamin Netanyahu restated "
+        "his concern about a deal with Iran."
+    )
+    assert not {k for k, _, _ in found if k == "negotiation"}

@@ -80,12 +80,23 @@ class Draft:
         return tuple(sorted({m.side for m in self.actors if m.side}))
 
 
+# A sentence that opens with a subordinate clause: it ends at its first comma.
+_OPENING_CLAUSE = re.compile(
+    r"\s*[\"“]?(?:While|Although|Though|Whereas|As|When|Since|Because|If|Unless|Until)\b[^,;]{3,120},"
+)
+
+
 def clause_span(
     sentence: str, at: int, end: int, asides: Sequence[tuple[int, int]] = ()
 ) -> tuple[int, int]:
     """The span of the clause around a trigger; breaks inside `asides` do not count."""
     start = 0
-    for brk in _CLAUSE_BREAK.finditer(sentence, 0, at):
+    opening = _OPENING_CLAUSE.match(sentence)  # "While the talks went on, Netanyahu ..."
+    if opening is not None:
+        if at < opening.end():
+            return 0, opening.end() - 1
+        start = opening.end()
+    for brk in _CLAUSE_BREAK.finditer(sentence, start, at):
         if not any(a <= brk.start() < b for a, b in asides):
             start = brk.end()
     for stop in _CLAUSE_BREAK.finditer(sentence, end):
