@@ -382,3 +382,25 @@ def test_an_opening_subordinate_clause_keeps_its_own_sides():
         "his concern about a deal with Iran."
     )
     assert not {k for k, _, _ in found if k == "negotiation"}
+
+
+def test_a_passive_act_is_the_agents_on_the_subject():
+    found = _found(
+        "Britain's ambassador to Iran was summoned by the Iranian foreign ministry on Tuesday."
+    )
+    assert ("criticism", ("GB", "IR"), TUESDAY) in found
+    assert [
+        e.actors[0].side
+        for e in extract_events(
+            "Britain's ambassador to Iran was summoned by the Iranian foreign ministry.",
+            published=TUESDAY,
+        )
+    ] == ["IR"]
+
+
+def test_calling_a_statement_interference_is_criticism():
+    found = _found(
+        "Iran's foreign ministry spokesman on Tuesday called the British statement "
+        '"interference in Iran\'s internal affairs."'
+    )
+    assert ("criticism", ("GB", "IR"), TUESDAY) in found

@@ -262,6 +262,11 @@ def _military_doer(
     return [Mention(-1, -1, doer, ACTOR, "story")] if doer and doer not in exclude else []
 
 
+_BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_NOMINAL = re.compile(r"(?:protest|complaint|criticism|condemnation|rebuke)s?$", re.IGNORECASE)
+
+
 def directed(
     name: str,
     sentence: str,
@@ -278,6 +283,20 @@ def directed(
         objects = _objects(sentence, match, end, found, {previous[0].side})
         targets = objects or list(previous[1:])
         return [([previous[0], *targets], [SOURCE] + [TARGET] * len(targets))]
+    by = _BY_AGENT.match(sentence, match.end())
+    if by is not None and (
+        _PASSIVE.search(sentence, max(0, match.start() - 25), match.start())
+        or _NOMINAL.search(match.group())
+    ):
+        # "was summoned by the Iranian foreign ministry", "a protest from Accra": the one
+        # after "by" or "from" acts on the clause's subject
+        agents = [m for m in side_mentions(found) if by.end() <= m.start < end][:1]
+        patients = [m for m in side_mentions(found) if start <= m.start and m.end <= match.start()][
+            :1
+        ]  # the clause's subject: "Britain's ambassador to Iran was summoned"
+        if agents and patients and agents[0].side not in {p.side for p in patients}:
+            return [([agents[0], *patients], [SOURCE] + [TARGET] * len(patients))]
+        return []
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = subject(sentence, match, start, found, story)
         speakers = [
