@@ -404,3 +404,26 @@ def test_calling_a_statement_interference_is_criticism():
         '"interference in Iran\'s internal affairs."'
     )
     assert ("criticism", ("GB", "IR"), TUESDAY) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Saudi Foreign Minister Adel al-Jubeir told reporters that Iran was \"the world's "
+            'leading sponsor of terrorism."',
+            ("criticism", ("IR", "SA")),
+        ),
+        (
+            '"Russia must withdraw its troops," German Chancellor Angela Merkel told reporters.',
+            ("appeal", ("DE", "RU")),
+        ),
+        (
+            "Iran's Supreme Leader said the United States could not be trusted.",
+            ("criticism", ("IR", "US")),
+        ),
+        ("Venezuela ordered the U.S. embassy to cut its staff.", ("sanctions", ("US", "VE"))),
+    ],
+)
+def test_statements_and_orders_reported_in_speech(text, expected):
+    assert expected in {(e.type, e.sides) for e in extract_events(text)}

@@ -31,6 +31,7 @@ from summaries.events.scene import (
     clause_span,
     from_person,
     side_mentions,
+    quoted_speaker,
     speaking,
     subject,
 )
@@ -304,6 +305,12 @@ def directed(
             if m.end <= (targets[0].start if targets and targets[0].start >= 0 else match.start())
             and m.side not in {t.side for t in targets}
         ]  # fmt: skip
+        if not speakers and sentence.lstrip().startswith('"'):
+            # '"Russia must withdraw its troops," Merkel told reporters'
+            speaker = quoted_speaker(sentence, match.end(), found)
+            speakers = (
+                [speaker] if speaker and speaker.side not in {t.side for t in targets} else []
+            )
         if not targets or not speakers:
             return []
         return [([speakers[-1], *targets], [SOURCE] + [TARGET] * len(targets))]
