@@ -30,8 +30,8 @@ from summaries.events.scene import (
     Draft,
     clause_span,
     from_person,
-    side_mentions,
     quoted_speaker,
+    side_mentions,
     speaking,
     subject,
 )
