@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from summaries.events import extract_events
+from summaries.events.mentions import Story, mentions
 
 TUESDAY = date(1987, 10, 20)
 
@@ -427,3 +428,31 @@ def test_calling_a_statement_interference_is_criticism():
 )
 def test_statements_and_orders_reported_in_speech(text, expected):
     assert expected in {(e.type, e.sides) for e in extract_events(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"They do not speak for us," said Antonio French, a St. Louis alderman.',
+        "The tourists were on a cruise. They were on a ship that stopped in Tunis.",
+        "Veteran strategist J. Warren Tompkins is signing on to run a pro-Rubio group.",
+        "Netanyahu must now face the world, and the international community, led by the "
+        "United States, must respond.",
+    ],
+)
+def test_surnames_tourists_campaigns_and_opinions_are_no_events(text):
+    assert not extract_events(text)
+
+
+def test_a_named_citys_country_is_a_place():
+    found = extract_events(
+        "French President Francois Hollande told reporters at an EU Council meeting in "
+        "Brussels, Belgium, that two of the wounded were in serious condition."
+    )
+    assert all("BE" not in e.sides for e in found)
+
+
+def test_a_weekday_before_a_demonym_is_no_given_name():
+    text = "Officials said Sunday French troops would leave."
+    story = Story(title=None, text=text, dateline=None, published=TUESDAY)
+    assert "FR" in {m.side for m in mentions(text, story)}

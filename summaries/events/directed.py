@@ -300,10 +300,12 @@ def directed(
         return []
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = subject(sentence, match, start, found, story)
+        until = targets[0].start if targets and targets[0].start >= 0 else match.start()
+        speech = tables().speech_pattern
         speakers = [
             m for m in side_mentions(found)
-            if m.end <= (targets[0].start if targets and targets[0].start >= 0 else match.start())
-            and m.side not in {t.side for t in targets}
+            if m.end <= until and m.side not in {t.side for t in targets}
+            and speech.search(sentence, m.end, until)  # "X said Y must ...", not "X must, and Y"
         ]  # fmt: skip
         if not speakers and sentence.lstrip().startswith('"'):
             # '"Russia must withdraw its troops," Merkel told reporters'

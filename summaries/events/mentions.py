@@ -79,6 +79,8 @@ _SAYS = re.compile(
 
 
 _POSSESSIVE = re.compile(r"'s?\s+")
+# A capitalised word that is no title, month, weekday or sentence start, right before a word.
+_GIVEN_NAME = re.compile(r"(?<=[a-z,]\s)((?-i:[A-Z])[a-z]{2,})\s+$")
 _POSTED_IN = re.compile(
     r"\b(?:embassy|embassies|consulate|mission|ambassador|envoy|diplomats?|officials?)\s+"
     r"(?:in|at)\s+(?:the\s+)?$",
@@ -324,6 +326,8 @@ def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
             hits.append(
                 Mention(found.start, found.end, side_code(story, code, surface), ACTOR, "org")
             )
+        elif found.kind == "demonym" and _after_given_name(sentence, found.start, t):
+            continue  # "said Antonio French, a St. Louis alderman": a surname
         else:
             code = side_code(story, found.target, surface)
             hits.append(Mention(found.start, found.end, code, OTHER, found.kind))
@@ -346,6 +350,16 @@ def _short_names(sentence: str, hits: list[Mention], story: Story, t: Tables) ->
                 Mention(match.start(1), match.end(1), side_code(story, code, surface), ACTOR, "org")
             )
     return out
+
+
+def _after_given_name(sentence: str, start: int, t: Tables) -> bool:
+    """Whether a demonym follows a given name ("Antonio French"): no title, month or day."""
+    given = _GIVEN_NAME.search(sentence, 0, start)
+    return (
+        given is not None
+        and given.group(1) not in STOP_NAMES
+        and not t.title_pattern.fullmatch(given.group(1))
+    )
 
 
 def _part_of_longer_name(sentence: str, start: int, surface: str) -> bool:

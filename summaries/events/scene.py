@@ -30,6 +30,8 @@ _CLAUSE_BREAK = re.compile(
 
 
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+# "They were on a cruise that stopped in Tunis": a plural is not the one official last named.
+_THEY = re.compile(r"^\s*(?:they|their)\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
     r"(?:^|[\s,\"])(?:he|she|they|it|his|her|their|its|the\s+(?:minister|spokesman|spokeswoman"
     r"|president|premier|prime\s+minister|secretary|official|ambassador|envoy|government"
@@ -179,7 +181,7 @@ def subject(
         if speaker is not None:
             return [speaker]
     person = story.last_person
-    if _PRONOUN_SUBJECT.search(head):
+    if _PRONOUN_SUBJECT.search(head) and not _THEY.search(head):
         if _HE_OR_SHE.search(head):
             # "He held talks with Brazil's Sarney": "he" is someone named before, not Sarney
             named = [m.person for m in found if m.person is not None and m.end <= match.start()]

@@ -122,7 +122,8 @@ def tables() -> Tables:
             re.IGNORECASE,
         ),
         deed=re.compile(
-            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:[\w'-]+\s+){{0,2}}?"
+            # the words between are no verb: "Japan initialled a trade pact" is no deed
+            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:(?![\w-]+ed\b)[\w'-]+\s+){{0,2}}?"
             rf"(?:{alternation(nouns['deeds'])})\b",
             re.IGNORECASE,
         ),
@@ -130,7 +131,9 @@ def tables() -> Tables:
         place_before=re.compile(
             rf"(?:\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?"
             # "the resort town of Sharm el-Sheikh, Egypt": a town's country is a place
-            rf"|\b(?:town|city|village|port)\s+of\s+(?-i:[A-Z])[\w'-]+(?:[\s-]+[\w'-]+){{0,2}},\s*)$",
+            rf"|\b(?:town|city|village|port)\s+of\s+(?-i:[A-Z])[\w'-]+(?:[\s-]+[\w'-]+){{0,2}},\s*"
+            # "in Brussels, Belgium": the country of a named city is a place
+            rf"|\b(?:in|at)\s+(?-i:[A-Z])[\w'-]+(?:[\s-]+(?-i:[A-Z])[\w'-]+){{0,2}},\s*)$",
             re.IGNORECASE,
         ),
         victim_before=re.compile(
