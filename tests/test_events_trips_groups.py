@@ -456,3 +456,28 @@ def test_a_weekday_before_a_demonym_is_no_given_name():
     text = "Officials said Sunday French troops would leave."
     story = Story(title=None, text=text, dateline=None, published=TUESDAY)
     assert "FR" in {m.side for m in mentions(text, story)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Argentine Economy Minister Juan Sourrouille said Argentina has met IMF requirements.",
+        "U.S. President Ronald Reagan said the tariffs on Japan sent a message it was time to "
+        "open markets.",
+        "A parliamentary motion on Britain and the United States, signed by 98 MPs, was tabled.",
+        "If the talks prove successful, the Nigerian team will hold similar talks with French "
+        "officials in Paris later this week.",
+    ],
+)
+def test_targets_met_figures_of_speech_motions_and_conditions_are_no_events(text):
+    assert not extract_events(text, published=TUESDAY)
+
+
+def test_representatives_meeting_and_pressing():
+    found = _found(
+        "Representatives from Nigeria are meeting today with officials of Britain's Export "
+        "Credits Guarantee Department. U.S. Treasury Secretary James Baker will press Japan "
+        "to boost demand."
+    )
+    kinds = {(kind, sides) for kind, sides, _ in found}
+    assert {("meeting", ("GB", "NG")), ("appeal", ("JP", "US"))} <= kinds

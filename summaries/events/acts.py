@@ -55,6 +55,7 @@ _BACKGROUND_AFTER = 80
 _HEDGE_WORDS = 5
 
 
+_OPENING_IF = re.compile(r"\s*[\"“]?(?:If|Unless|Should)\b")
 _CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
 
 
@@ -188,7 +189,7 @@ def _hedged(
         if clause_start <= a < match.start():
             head = head[: a - clause_start] + head[min(b, match.start()) - clause_start :]
     window = " ".join(head.split()[-_HEDGE_WORDS:])
-    if t.hedge.search(window) or _CONDITION.search(head):
+    if t.hedge.search(window) or _CONDITION.search(head) or _OPENING_IF.match(sentence):
         return True
     if name != "message" and t.offer.search(window):
         return True

@@ -72,7 +72,10 @@ _OF_NEXT = re.compile(r"\s+of\b")
 _OWN_BODY = re.compile(r"(?:\s+[\w-]+)?'s\s")
 
 
-_GATHERING = re.compile(r"\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE)
+# A gathering named as a noun ("the Arab League summit"), not "are meeting".
+_GATHERING = re.compile(
+    r"^(?!(?:is|are|was|were)\s).*\b(?:summit|summits|meeting|meetings)$", re.IGNORECASE
+)
 
 
 _OF_PARTNER = re.compile(

@@ -81,6 +81,11 @@ _SAYS = re.compile(
 _POSSESSIVE = re.compile(r"'s?\s+")
 # A capitalised word that is no title, month, weekday or sentence start, right before a word.
 _GIVEN_NAME = re.compile(r"(?<=[a-z,]\s)((?-i:[A-Z])[a-z]{2,})\s+$")
+_PARTY_FROM = re.compile(
+    r"\b(?:representatives|officials|delegates|delegations?|ministers|envoys|diplomats|team"
+    r"|negotiators|leaders|counterparts)\s+from\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _POSTED_IN = re.compile(
     r"\b(?:embassy|embassies|consulate|mission|ambassador|envoy|diplomats?|officials?)\s+"
     r"(?:in|at)\s+(?:the\s+)?$",
@@ -381,6 +386,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     if hit.kind == "org":
         return ACTOR
     before = sentence[max(0, hit.start - 30) : hit.start]
+    if _PARTY_FROM.search(before) and hit.kind not in ("city", "region"):
+        return ACTOR  # "representatives from Nigeria": the state they come for
     if hit.kind in ("city", "region") or _POSTED_IN.search(before):
         return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts
     if t.actor_noun.match(after) or _SAYS.match(after):
