@@ -45,6 +45,15 @@ def add_eval_events_parser(evals: Any) -> argparse.ArgumentParser:
         action="store_false",
         help="extract without config/officeholders.toml (leaders' sides from the story alone)",
     )
+    e.add_argument(
+        "--texts",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="JSON-lines corpora (id, date, title, text, dateline) that gold stories kept as "
+        "ids and events only take their text from",
+    )
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.set_defaults(func=cmd_eval_events)
     return e
@@ -96,12 +105,14 @@ def cmd_eval_plover(args: argparse.Namespace) -> int:
 def cmd_eval_events(args: argparse.Namespace) -> int:
     from summaries import event_eval
 
-    missing = [str(p) for p in args.gold if not p.is_file()]
+    missing = [str(p) for p in [*args.gold, *args.texts] if not p.is_file()]
     if missing:
         print(f"diplobot: no gold file at {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        scores = event_eval.evaluate_events(args.gold, people_table=args.people_table)
+        scores = event_eval.evaluate_events(
+            args.gold, people_table=args.people_table, texts=args.texts
+        )
     except event_eval.GoldError as exc:
         print(f"diplobot: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -227,7 +227,39 @@ class EventScores:
         }
 
 
-def read_gold(path: Path) -> list[GoldStory]:
+def read_texts(paths: Sequence[Path]) -> dict[str, dict[str, Any]]:
+    """Stories by id from JSON-lines corpora (id, date, title, text, dateline), for gold files
+    that keep only ids and events: a corpus one may not copy stays where it is."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GoldError(f"{path}: cannot read the texts file ({exc})") from exc
+        for number, line in enumerate(lines, 1):
+            try:
+                record = json.loads(line) if line.strip() else None
+            except json.JSONDecodeError as exc:
+                raise GoldError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+            if isinstance(record, dict) and "id" in record:
+                found[str(record["id"])] = record
+    return found
+
+
+_TEXT_KEYS = ("date", "title", "text", "dateline")
+
+
+def _with_text(obj: Any, texts: dict[str, dict[str, Any]] | None) -> Any:
+    """A gold story without its text takes it from the texts files, by id."""
+    if not isinstance(obj, dict) or "text" in obj or texts is None:
+        return obj
+    record = texts.get(str(obj.get("id")))
+    if record is None:
+        raise KeyError(f"story {obj.get('id')!r} has no text and is in no --texts file")
+    return {**obj, **{key: record.get(key) for key in _TEXT_KEYS}}
+
+
+def read_gold(path: Path, texts: dict[str, dict[str, Any]] | None = None) -> list[GoldStory]:
     """The stories of a gold file; GoldError naming the line for anything malformed."""
     stories = []
     try:
@@ -238,7 +270,7 @@ def read_gold(path: Path) -> list[GoldStory]:
         if not line.strip():
             continue
         try:
-            stories.append(_story(json.loads(line), source=Path(path).name))
+            stories.append(_story(_with_text(json.loads(line), texts), source=Path(path).name))
         except json.JSONDecodeError as exc:
             raise GoldError(f"{path}:{number}: not JSON ({exc.msg})") from exc
         except (TypeError, ValueError, KeyError) as exc:
@@ -246,15 +278,22 @@ def read_gold(path: Path) -> list[GoldStory]:
     return stories
 
 
-def evaluate_events(paths: Path | Sequence[Path], *, people_table: bool = True) -> EventScores:
+def evaluate_events(
+    paths: Path | Sequence[Path],
+    *,
+    people_table: bool = True,
+    texts: Sequence[Path] = (),
+) -> EventScores:
     """Score `extract_events` on every story of one or more gold files, pooled.
 
     `people_table=False` runs the extractor without config/officeholders.toml, to measure
-    what the table of leaders is worth. Every file is read before the extractor runs, so a
-    bad last file fails fast.
+    what the table of leaders is worth. `texts` are corpora that gold stories without a
+    text are looked up in by id. Every file is read before the extractor runs, so a bad
+    last file fails fast.
     """
     paths = [paths] if isinstance(paths, str | Path) else list(paths)
-    stories = [story for path in paths for story in read_gold(path)]
+    by_id = read_texts(texts) if texts else None
+    stories = [story for path in paths for story in read_gold(path, by_id)]
     scores = EventScores(files=_names(paths))
     for story in stories:
         predicted = extract_events(

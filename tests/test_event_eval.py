@@ -224,6 +224,30 @@ def test_the_real_extractor_runs_on_the_tiny_gold(capsys):
     assert report["n_gold"] == 5 and report["n_stories"] == 3
 
 
+def test_gold_kept_as_ids_takes_its_text_from_texts_files(capsys, tmp_path):
+    """The same-source gold keeps ids and events; the stories stay in ../shared."""
+    corpus, gold = tmp_path / "corpus.jsonl", tmp_path / "gold.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "s1", "date": "2015-03-03", "title": None, "dateline": None,
+                    "text": "Iranian Foreign Minister Javad Zarif met U.S. Secretary of State "
+                            "John Kerry in Geneva on Tuesday."}) + "\n"
+    )  # fmt: skip
+    event = {"date": "2015-03-03", "sides": ["IR", "US"], "type": "meeting", "people": []}
+    gold.write_text(json.dumps({"id": "s1", "events": [event]}) + "\n")
+    status, out, _ = _run(capsys, "--gold", str(gold), "--texts", str(corpus), "--json")
+    assert status == 0
+    report = json.loads(out)
+    assert (report["n_gold"], report["recall"], report["dated_recall"]) == (1, 1.0, 1.0)
+
+
+def test_gold_without_text_and_no_texts_file_holding_it_is_refused(capsys, tmp_path):
+    corpus, gold = tmp_path / "corpus.jsonl", tmp_path / "gold.jsonl"
+    corpus.write_text(json.dumps({"id": "other", "text": "x"}) + "\n")
+    gold.write_text(json.dumps({"id": "s1", "events": []}) + "\n")
+    status, _, err = _run(capsys, "--gold", str(gold), "--texts", str(corpus))
+    assert status == 2 and "s1" in err and "gold.jsonl:1" in err
+
+
 PLOVER_SAMPLE = Path(__file__).parent / "data" / "events" / "plover_sample.jsonl"
 
 
