@@ -481,3 +481,32 @@ def test_representatives_meeting_and_pressing():
     )
     kinds = {(kind, sides) for kind, sides, _ in found}
     assert {("meeting", ("GB", "NG")), ("appeal", ("JP", "US"))} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "West German President Richard von Weizsaecker met Argentine President Raul "
+            "Alfonsin on the first day of the German leader's four-day visit.",
+            ("visit", ("AR", "DE")),
+        ),
+        (
+            "Japanese Foreign Minister Shintaro Abe returned from a U.S. visit.",
+            ("visit", ("JP", "US")),
+        ),
+        (
+            "U.S. Secretary of Commerce Malcolm Baldrige hopes Japanese Prime Minister "
+            "Yasuhiro Nakasone will ease U.S.-Japan trade friction at a meeting with President "
+            "Reagan.",
+            ("meeting", ("JP", "US")),
+        ),
+        (
+            "U.K. Chancellor of the Exchequer Nigel Lawson spoke. Lawson called on Bonn to cut "
+            "taxes.",
+            ("appeal", ("DE", "GB")),
+        ),
+    ],
+)
+def test_visits_without_a_place_after_and_titles_with_of(text, expected):
+    assert expected in {(e.type, e.sides) for e in extract_events(text, published=TUESDAY)}

@@ -385,6 +385,11 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
         return NOT_STATE
     if hit.kind == "org":
         return ACTOR
+    if after[:1] in "-–" and after[1:2].isupper():
+        # "U.S.-Japan trade friction": the first of a pair plays the second's part
+        for other in hits:
+            if other.start == hit.end + 1:
+                return _role(sentence, other, hits, t)
     before = sentence[max(0, hit.start - 30) : hit.start]
     if _PARTY_FROM.search(before) and hit.kind not in ("city", "region"):
         return ACTOR  # "representatives from Nigeria": the state they come for

@@ -78,12 +78,50 @@ def visit(
     if not visitors:
         officials = [m for m in inside if m.end <= match.start() and m.official]
         visitors = officials[-1:]
+    if not destinations and visitors:
+        destinations = _named_before(sentence, match, inside, visitors) or _host_of_own_visit(
+            sentence, match, found, visitors
+        )
     groups = []
     for visitor in visitors[:3]:
         for place in destinations:
             if place.side != visitor.side:
                 groups.append(([visitor, place], [SOURCE, TARGET]))
     return groups
+
+
+def _named_before(
+    sentence: str, match: re.Match[str], inside: list[Mention], visitors: list[Mention]
+) -> list[Mention]:
+    """ "returning from a U.S. visit", "his Moscow trip": the place named before the noun."""
+    own = {v.side for v in visitors}
+    return [
+        m
+        for m in inside
+        if m.side not in own
+        and m.end <= match.start()
+        and _JUST_BEFORE.fullmatch(sentence[m.end : match.start()])
+    ][-1:]
+
+
+# Between a place and the visit it names: "a U.S. visit", "Moscow's four-day visit".
+_JUST_BEFORE = re.compile(r"(?:'s)?\s+(?:[\w-]+-day\s+|official\s+|state\s+)?")
+
+
+# "the German leader's four-day visit", "during his visit": the visit is the possessor's.
+_OWN_VISIT = re.compile(r"(?:\b(?:his|her|their)|'s)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _host_of_own_visit(
+    sentence: str, match: re.Match[str], found: list[Mention], visitors: list[Mention]
+) -> list[Mention]:
+    """ "Weizsaecker met Argentine President Alfonsin on the first day of the German
+    leader's visit": with no place named, the visit is to the one he meets."""
+    if not _OWN_VISIT.search(sentence, max(0, match.start() - 40), match.start()):
+        return []
+    own = {v.side for v in visitors}
+    hosts = [m for m in found if m.side and m.side not in own and m.role == ACTOR and m.official]
+    return hosts[:1]
 
 
 def _visitor_after_by(
