@@ -81,6 +81,11 @@ _SAYS = re.compile(
 _POSSESSIVE = re.compile(r"'s?\s+")
 # A capitalised word that is no title, month, weekday or sentence start, right before a word.
 _GIVEN_NAME = re.compile(r"(?<=[a-z,]\s)((?-i:[A-Z])[a-z]{2,})\s+$")
+# "the American Soybean Association", "the Japan Chamber of Commerce": a private body.
+_PRIVATE_BODY = re.compile(
+    r"(?:\s+(?-i:[A-Z])[\w&'-]*){1,3}\s+(?:Association|Federation|Company|Corporation|Corp"
+    r"|Inc|Ltd|Chamber|Institute|Foundation|University|Society|Bank\s+of|Airlines?)\b"
+)
 _PARTY_FROM = re.compile(
     r"\b(?:representatives|officials|delegates|delegations?|ministers|envoys|diplomats|team"
     r"|negotiators|leaders|counterparts)\s+from\s+(?:the\s+)?$",
@@ -381,7 +386,7 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     after = sentence[hit.end : hit.end + 80]
     if _AGENCY_DATELINE.match(after):
         return PLACE
-    if t.not_state.match(after):
+    if t.not_state.match(after) or _PRIVATE_BODY.match(after):
         return NOT_STATE
     if hit.kind == "org":
         return ACTOR
