@@ -203,6 +203,12 @@ class Story:
     def country_of(self, surname: str, exclude: str) -> str | None:
         """The country a person the story never places most likely acts for: the state most
         often named as an actor in the sentences that name them, else the story's main one."""
+        cache = self.facts.setdefault("country_of", {})
+        if (surname, exclude) not in cache:
+            cache[surname, exclude] = self._country_of(surname, exclude)
+        return cache[surname, exclude]
+
+    def _country_of(self, surname: str, exclude: str) -> str | None:
         counts: dict[str, int] = {}
         t = tables()
         for sentence in self.sentences():
@@ -327,7 +333,10 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
 
 def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
     hits = []
-    for found in countries.mentions(sentence):
+    cache = story.facts.setdefault("gazetteer", {})  # a sentence is read two or three times
+    if sentence not in cache:
+        cache[sentence] = tuple(countries.mentions(sentence))
+    for found in cache[sentence]:
         surface = sentence[found.start : found.end]
         if found.kind == "org":
             code = t.organisations.get(found.target)
