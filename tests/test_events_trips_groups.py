@@ -510,3 +510,10 @@ def test_representatives_meeting_and_pressing():
 )
 def test_visits_without_a_place_after_and_titles_with_of(text, expected):
     assert expected in {(e.type, e.sides) for e in extract_events(text, published=TUESDAY)}
+
+
+def test_a_reminder_or_reiteration_names_who_says_must():
+    found = extract_events(
+        "A senior British minister reiterated that Libya must hand over the suspects."
+    )
+    assert ("appeal", ("GB", "LY")) in {(e.type, e.sides) for e in found}

@@ -263,6 +263,14 @@ def _military_doer(
     return [Mention(-1, -1, doer, ACTOR, "story")] if doer and doer not in exclude else []
 
 
+# Words that make the one before them the speaker of what follows ("reiterated that Libya
+# must hand over ...", "issued a stern reminder to Iraq that it must ...").
+_SAYING = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|declared|declares|insisted|insists|stressed"
+    r"|stresses|reiterated|reiterates|repeated|repeats|warned|warns|reminded|reminds|reminder"
+    r"|noted|notes|added|adds|argued|argues|wrote|writes|statement|demanded|demands|message)\b",
+    re.IGNORECASE,
+)
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _NOMINAL = re.compile(r"(?:protest|complaint|criticism|condemnation|rebuke)s?$", re.IGNORECASE)
@@ -301,11 +309,10 @@ def directed(
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = subject(sentence, match, start, found, story)
         until = targets[0].start if targets and targets[0].start >= 0 else match.start()
-        speech = tables().speech_pattern
         speakers = [
             m for m in side_mentions(found)
             if m.end <= until and m.side not in {t.side for t in targets}
-            and speech.search(sentence, m.end, until)  # "X said Y must ...", not "X must, and Y"
+            and _SAYING.search(sentence, m.end, until)  # "X said Y must ...", not "X must, and Y"
         ]  # fmt: skip
         if not speakers and sentence.lstrip().startswith('"'):
             # '"Russia must withdraw its troops," Merkel told reporters'
