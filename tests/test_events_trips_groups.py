@@ -517,3 +517,8 @@ def test_a_reminder_or_reiteration_names_who_says_must():
         "A senior British minister reiterated that Libya must hand over the suspects."
     )
     assert ("appeal", ("GB", "LY")) in {(e.type, e.sides) for e in found}
+
+
+def test_a_state_that_will_host_an_official_is_visited():
+    found = extract_events("South Africa will host the Zimbabwean president next week.")
+    assert [(e.type, e.sides) for e in found] == [("visit", ("ZA", "ZW"))]
