@@ -57,9 +57,10 @@ MAX_QUERY_CHARS = 100
 # "Iran & France", "Iran/France", "Iran – France" (as headlines write it), "Iran vs France".
 _JOINER_WORDS = re.compile(r"(?i:,|&|/|\+|–|—|-|and|vs\.?|versus|with)")
 _PAIR_JOINERS = re.compile(r"([,&/+–—])")
-# Events per page of /country and /latest, and the words of each event's brief.
+# Events per page of /country and /latest, and the words of each event's brief (a length
+# the store keeps each event's brief at, see summaries/event_brief.py).
 EVENTS_PER_PAGE = 5
-BRIEF_WORDS = 45
+BRIEF_WORDS = digests.PAGE_WORDS
 
 
 def _db(context: ContextTypes.DEFAULT_TYPE) -> StoreThreads:
@@ -148,11 +149,12 @@ async def sources_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def _event_sources(store: Store, cluster_id: int, first: str | None) -> digests.DigestItem | None:
-    """The event with all its reports, for its Sources message; None if it is gone."""
-    cluster = store.event_cluster(cluster_id)
-    if cluster is None:
+    """The event and the first of its sources, for its Sources message; None if it is gone.
+    Read from its card (summaries/store_pages.py), whatever its number of reports."""
+    card = store.cluster_card(cluster_id)
+    if card is None:
         return None
-    return digests.digest_item(store, cluster, 0.0, summary_words=BRIEF_WORDS, first=first)
+    return digests.digest_item(store, card, 0.0, summary_words=BRIEF_WORDS, first=first)
 
 
 def _button_number(text: str) -> int:

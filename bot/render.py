@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from summaries.attribution import Source, article_headline, when_text
 from summaries.countries import Country
-from summaries.digest import Digest, DigestItem
+from summaries.digest import SOURCES_SHOWN, Digest, DigestItem
 from summaries.store import StoredArticle
 
 MESSAGE_LIMIT = 4096
@@ -255,10 +255,10 @@ def event_block(item: DigestItem, *, sources: bool = True) -> str:
 def source_line(item: DigestItem, limit: int = 5) -> str:
     """ "Sources:" and one line per source (outlet, linked headline, date), "+3 more"."""
     lines = [f"• {source_link(s)}" for s in item.sources[:limit]]
-    more = len(item.sources) - limit
+    more = item.source_count - limit
     if more > 0:
         lines.append(f"… and {more} more")
-    noun = "Source" if len(item.sources) == 1 else f"{len(item.sources)} sources"
+    noun = "Source" if item.source_count == 1 else f"{item.source_count} sources"
     return "\n".join([f"<i>{noun}:</i>", *lines])
 
 
@@ -302,9 +302,9 @@ def event_page(
 def sources_message(item: DigestItem) -> str:
     """Every source of one event, one per line, under its headline."""
     lines = [f"<b>{esc(item.headline)}</b>"]
-    lines += [f"• {source_link(s)}" for s in item.sources[:30]]
-    if len(item.sources) > 30:
-        lines.append(f"… and {len(item.sources) - 30} more")
+    lines += [f"• {source_link(s)}" for s in item.sources[:SOURCES_SHOWN]]
+    if item.source_count > SOURCES_SHOWN:
+        lines.append(f"… and {item.source_count - SOURCES_SHOWN} more")
     return "\n".join(lines)
 
 

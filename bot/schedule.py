@@ -69,7 +69,7 @@ def queue_new_events(store: Store) -> QueueReport:
                 continue
             item = f"event:{cluster.id}"
             if store.payload(item) is None:
-                entry = digests.digest_item(store, cluster, 0.0, summary_words=60)
+                entry = digests.digest_item(store, cluster, 0.0)
                 store.save_payload(item, [render.event_block(entry)], 1)
                 built += 1
             rows += store.enqueue(chats, item)

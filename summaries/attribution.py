@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from summaries.store import Sighting, StoredArticle
 from summaries.tokenize import split_sentences
+
+if TYPE_CHECKING:  # types only: the store keeps Sources lines on its cards (store_pages.py)
+    from summaries.store import Sighting, StoredArticle
 
 # A stand-in headline (a lead's opening) is cut to this many characters, at a word.
 HEADLINE_CHARS = 120
@@ -64,17 +66,15 @@ def sources_of(store: _Articles, article_ids: list[int]) -> list[Source]:
     """
     sources: dict[tuple[str | None, str, str | None], Source] = {}
     for article_id in article_ids:
-        article = store.article(article_id)
-        if article is None:
-            continue
-        for seen in store.sightings(article_id):
-            source = Source(
-                outlet=seen.outlet,
-                title=seen.title or article_headline(article),
-                published=seen.published,
-                url=seen.url,
-                found_at=seen.found_at or article.found_at or "",
-            )
+        article = None
+        for seen in store.sightings(article_id):  # none when the article is gone
+            title, found = seen.title, seen.found_at
+            if not title or not found:
+                # Only a copy without a headline (or a time found) needs the article's text.
+                article = article or store.article(article_id)
+                if article is not None:
+                    title, found = title or article_headline(article), found or article.found_at
+            source = Source(seen.outlet, title or "", seen.published, seen.url, found or "")
             key = (source.outlet, source.title, source.published)
             if key not in sources or (source.url and not sources[key].url):
                 sources[key] = source

@@ -3,7 +3,9 @@
 A digest item is one event cluster (every report of one event, see store_events): a
 headline ("Iran – France · phone call · foreign ministers Amirabdollahian and Colonna ·
 6 Jan 2024"), a short brief drawn from all its articles with no fact twice
-(summarize_cluster over the sentences that report it), and its sources.
+(summaries/event_brief.py), and its sources. Items are made from each cluster's card, kept
+at write time (summaries/store_pages.py), so a page costs the same whatever the number of
+reports of its events or the size of the store.
 
 Importance, used to order a digest (config/digest.toml [ranking]):
     sources_weight * log2(1 + number of articles)      -- more outlets, bigger news
@@ -26,22 +28,21 @@ from functools import cache
 from typing import Any
 
 from config import load_table
-from summaries import names, openers, sides
+from summaries import names, sides
 from summaries.attribution import Source, sources_of
 from summaries.attribution import day_text as human_day
-from summaries.events.model import straighten_quotes
-from summaries.store import Store, StoredArticle
-from summaries.store_events import EventCluster
-from summaries.summarize import opening, summarize_cluster
-from summaries.tokenize import split_sentences
+from summaries.event_brief import DIGEST_WORDS, brief
+from summaries.event_brief import PAGE_WORDS as PAGE_WORDS  # what the bot's pages ask for
+from summaries.store import Store
+from summaries.store_pages import SOURCES_KEPT, Cluster, ClusterCard
 
 PERIOD_DAYS = {"day": 1, "week": 7}
 DEFAULT_LIMIT = 20
-SUMMARY_WORDS = 60
+SUMMARY_WORDS = DIGEST_WORDS
 # Related events further apart than this are separate stories.
 STORYLINE_DAYS = 14
-# How far back in its article a brief's first sentence may look for what its pronoun means.
-LEAD_IN_SENTENCES = 3
+# The most sources a digest item carries, and any message lists (Sources); it counts all.
+SOURCES_SHOWN = SOURCES_KEPT
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class DigestItem:
     people: list[str]
     topics: list[str]
     summary: list[str]
-    sources: list[Source]
+    sources: list[Source]  # the first SOURCES_SHOWN, first found first
+    source_count: int  # all of them
     score: float
     storyline: str | None = None  # what links it to other events in the digest, if anything
 
@@ -75,6 +77,7 @@ class DigestItem:
             "topics": self.topics,
             "summary": self.summary,
             "sources": [s.as_json() for s in self.sources],
+            "source_count": self.source_count,
             "score": round(self.score, 3),
         }
 
@@ -120,6 +123,8 @@ class Digest:
             if item.summary:
                 lines.append("   " + " ".join(item.summary))
             lines += [f"   - {source.as_text()}" for source in item.sources]
+            if item.source_count > len(item.sources):
+                lines.append(f"   … and {item.source_count - len(item.sources)} more")
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
@@ -171,15 +176,16 @@ def build_digest(
     today = today or datetime.now(UTC).date()
     query = dict(partner=partner, since=since, until=until, found_after=found_after,
                  found_until=found_until)  # fmt: skip
+    # Cards (summaries/store_pages.py): one row per event, whatever its number of reports.
     if order == "importance":
-        scored = [(importance(c, today), c) for c in store.event_clusters(code, **query)]
+        scored = [(importance(c, today), c) for c in store.cluster_cards(code, **query)]
         scored.sort(key=lambda pair: (-pair[0], pair[1].day is None, pair[1].id))
         more = limit is not None and len(scored) > offset + limit
         scored = scored[offset : offset + limit] if limit is not None else scored[offset:]
     else:
         # Newest first is the store's own order: only the page (and one more, to know
         # whether any are left) is read, ranked and rendered.
-        page = store.event_clusters(
+        page = store.cluster_cards(
             code, limit=None if limit is None else limit + 1, offset=offset, **query
         )
         more = limit is not None and len(page) > limit
@@ -195,7 +201,7 @@ def build_digest(
     return Digest(code, partner, since, until, items, more)
 
 
-def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict[int, str]:
+def storylines(clusters: list[Cluster], days: int = STORYLINE_DAYS) -> dict[int, str]:
     """Cluster id -> storyline label, for events that share a topic with another.
 
     Two events belong to one storyline when both are dated, at most `days` apart and share a
@@ -219,7 +225,7 @@ def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict
                 continue
             if set(a.topics) & set(b.topics):
                 parent[root(b.id)] = root(a.id)
-    groups: dict[int, list[EventCluster]] = {}
+    groups: dict[int, list[Cluster]] = {}
     for c in clusters:
         groups.setdefault(root(c.id), []).append(c)
     labels: dict[int, str] = {}
@@ -232,7 +238,7 @@ def storylines(clusters: list[EventCluster], days: int = STORYLINE_DAYS) -> dict
     return labels
 
 
-def _days_apart(a: EventCluster, b: EventCluster) -> int | None:
+def _days_apart(a: Cluster, b: Cluster) -> int | None:
     """Days between two events' stated days; None when either has none."""
     if a.day is None or b.day is None:
         return None
@@ -244,7 +250,7 @@ def latest(
 ) -> tuple[list[DigestItem], bool]:
     """The newest events overall, whatever the country, and whether more are left."""
     today = datetime.now(UTC).date()
-    clusters = store.event_clusters(limit=offset + limit + 1)
+    clusters = store.cluster_cards(limit=offset + limit + 1)
     spellings = person_spellings(store)
     items = [
         digest_item(
@@ -279,26 +285,20 @@ def weekly_trend(
     """
     today = today or datetime.now(UTC).date()
     this_monday = today - timedelta(days=today.weekday())
-    mondays = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    index = {monday.isoformat(): i for i, monday in enumerate(mondays)}
-    counts: dict[str, list[int]] = {}
-    events = [0] * weeks
-    for day_text, cluster_sides in store.cluster_days(code, since=mondays[0].isoformat()):
-        if day_text is None:
-            continue  # cluster_days(since=...) already leaves them out
-        day = date.fromisoformat(day_text)
-        week = (day - timedelta(days=day.weekday())).isoformat()
-        if week not in index:
-            continue  # a date after today (a typo in a source) is left out
-        events[index[week]] += 1
-        for partner in cluster_sides:
-            if partner != code:
-                counts.setdefault(partner, [0] * weeks)[index[week]] += 1
-    ranked = sorted(counts, key=lambda p: (-sum(counts[p]), p))
-    partners = {p: counts[p] for p in ranked[:top]}
+    mondays = [(this_monday - timedelta(weeks=n)).isoformat() for n in range(weeks - 1, -1, -1)]
+    # Counts kept per week at write time (store_pages.py): a hundred rows at most, where
+    # reading the country's every cluster of twelve weeks took 3.7 ms at 100k.
+    ranked = store.busiest_partners(code, mondays, limit=top + 1)
+    shown = ranked[:top]
+    index = {week: i for i, week in enumerate(mondays)}
+    events, everyone = [0] * weeks, [0] * weeks
+    partners = {p: [0] * weeks for p in shown}
+    for week, partner, n in store.week_counts(code, mondays, shown):
+        series = events if partner == "" else everyone if partner == "*" else partners[partner]
+        series[index[week]] = n
     if len(ranked) > top:
-        partners["other"] = [sum(counts[p][i] for p in ranked[top:]) for i in range(weeks)]
-    return Trend(code, [m.isoformat() for m in mondays], partners, events)
+        partners["other"] = [everyone[i] - sum(partners[p][i] for p in shown) for i in range(weeks)]
+    return Trend(code, mondays, partners, events)
 
 
 def nearest_event_days(
@@ -312,30 +312,26 @@ def nearest_event_days(
 
 def digest_item(
     store: Store,
-    cluster: EventCluster,
+    cluster: Cluster,
     score: float,
     *,
     first: str | None = None,
     summary_words: int = SUMMARY_WORDS,
     spellings: Mapping[str, str] | None = None,
 ) -> DigestItem:
-    """Headline, brief and sources for one cluster; `first` is the side named first.
+    """Headline, brief and sources for one cluster (its card, or the cluster with all its
+    reports); `first` is the side named first.
 
     `spellings` (from `person_spellings`) names each person one way; callers building many
     items pass it once, else it is read from the store.
     """
     if spellings is None:
         spellings = person_spellings(store)
-    articles = [a for i in cluster.article_ids if (a := store.article(i)) is not None]
-    # The brief comes from the sentences that report this event, pooled over its reports:
-    # an article that reports four condolence calls must not give all four the same brief.
-    reports = [" ".join(r.sentences) for r in cluster.reports if r.sentences]
-    summary = summarize_cluster(reports, words=summary_words) if reports else []
-    if not summary and cluster.reports[0].sentences:
-        # No sentence fits the budget whole: the reporting sentence itself, never cut.
-        summary = cluster.reports[0].sentences[:1]
-    summary = opening(_lead_in(summary, cluster, {a.id: a for a in articles}))
-    sources = sources_of(store, cluster.article_ids)
+    if isinstance(cluster, ClusterCard):
+        sources, source_count = cluster.sources, cluster.source_count
+    else:
+        every = sources_of(store, cluster.article_ids)
+        sources, source_count = every[:SOURCES_SHOWN], len(every)
     return DigestItem(
         cluster_id=cluster.id,
         headline=headline(cluster, first=first, spellings=spellings),
@@ -346,52 +342,36 @@ def digest_item(
         sides=_ordered_sides(cluster.sides, first),
         people=people(cluster, spellings),
         topics=cluster.topics,
-        summary=summary,
+        summary=_brief(store, cluster, summary_words),
         sources=sources,
+        source_count=source_count,
         score=score,
     )
 
 
-def _lead_in(
-    brief: list[str], cluster: EventCluster, articles: dict[int, StoredArticle]
-) -> list[str]:
-    """The brief, preceded by the sentences its first one refers back to when it opens with
-    a pronoun ("It came after ...", "He also hailed ..."): the sentences before it in its
-    article, back to the nearest one that can open a brief (at most `LEAD_IN_SENTENCES`).
-
-    Every reporting sentence of an event can start that way; the reader then gets the
-    sentence that says who "he" is rather than a brief that starts mid-thought.
-    """
-    if not brief or not openers.opens_with_pronoun(brief[0]):
-        return brief
-    for report in cluster.reports:
-        article = articles.get(report.article_id)
-        for sentence in report.sentences if article else ():
-            # A brief's sentence is a report sentence, its connective perhaps dropped, or
-            # begins with one (a report sentence without final punctuation runs on).
-            if not brief[0].startswith((sentence, openers.without_connective(sentence))):
-                continue
-            # Report sentences are slices of the article's text with its spacing folded and
-            # its quotes straightened (summaries.events), so they are found in it that way.
-            flat = straighten_quotes(" ".join(article.text.split()))
-            at = flat.find(sentence)
-            before = split_sentences(flat[:at])[-LEAD_IN_SENTENCES:] if at > 0 else []
-            for back in range(len(before) - 1, -1, -1):
-                if openers.can_open(before[back]):
-                    return [*before[back:], *brief]
-    return brief
+def _brief(store: Store, cluster: Cluster, words: int) -> list[str]:
+    """The cluster's brief in `words` words: kept on its card for the page's and the
+    digest's lengths, made from all its reports (summaries/event_brief.py) for another."""
+    if isinstance(cluster, ClusterCard):
+        kept = cluster.briefs.get(words)
+        if kept is not None:
+            return kept
+        full = store.event_cluster(cluster.id)
+        if full is None:
+            return []
+        return brief(full, words, store.article_text)
+    return brief(cluster, words, store.article_text)
 
 
-def importance(cluster: EventCluster, today: date) -> float:
+def importance(cluster: Cluster, today: date) -> float:
     """The ranking score (see the module docstring)."""
     weights = _tables()["ranking"]
-    sources = len(cluster.article_ids)
+    sources = cluster.article_count
     recency = 0.0  # an undated event's age is unknown: no bonus for being found lately
     if cluster.day is not None:
         age = max(0, (today - date.fromisoformat(cluster.day)).days)
         recency = 0.5 ** (age / float(weights["recency_half_life_days"]))
-    top_rank = max((title_rank(a.get("title")) for r in cluster.reports for a in r.actors),
-                   default=1.0)  # fmt: skip
+    top_rank = max((title_rank(title) for title in cluster.titles), default=1.0)
     return (
         float(weights["sources_weight"]) * math.log2(1 + sources)
         + top_rank
@@ -413,7 +393,7 @@ def title_rank(title: str | None) -> float:
 
 
 def headline(
-    cluster: EventCluster,
+    cluster: Cluster,
     *,
     first: str | None = None,
     spellings: Mapping[str, str] | None = None,
@@ -431,7 +411,7 @@ def headline(
     return " · ".join(parts)
 
 
-def when(cluster: EventCluster) -> str:
+def when(cluster: Cluster) -> str:
     """ "6 Jan 2024" (the event's own date); "reported 7 Jan 2024" when only its article
     is dated (where it is placed among dated events); "date unknown" otherwise."""
     if cluster.date:
@@ -439,15 +419,13 @@ def when(cluster: EventCluster) -> str:
     return f"reported {human_day(cluster.day)}" if cluster.day else "date unknown"
 
 
-def people(cluster: EventCluster, spellings: Mapping[str, str] | None = None) -> list[str]:
+def people(cluster: Cluster, spellings: Mapping[str, str] | None = None) -> list[str]:
     """The named people of a cluster, one name per person however the reports spell it."""
     spellings = spellings or {}
     seen: dict[str, str] = {}
-    for report in cluster.reports:
-        for actor in report.actors:
-            if actor.get("person"):
-                name = spellings.get(actor["person"], actor["person"])
-                seen.setdefault(actor.get("person_key") or name, name)
+    for key, person in cluster.named:
+        name = spellings.get(person, person)
+        seen.setdefault(key or name, name)
     return list(dict.fromkeys(seen.values()))
 
 
@@ -483,7 +461,7 @@ def _ordered_sides(sides: tuple[str, ...], first: str | None) -> tuple[str, ...]
     return sides
 
 
-def _who(cluster: EventCluster, first: str | None, spellings: Mapping[str, str]) -> str:
+def _who(cluster: Cluster, first: str | None, spellings: Mapping[str, str]) -> str:
     """Who acted, every side named the same way.
 
     One named side: its title and full name ("Foreign Minister Catherine Colonna"). Several,

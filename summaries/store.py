@@ -32,6 +32,7 @@ from summaries import dedup
 from summaries.store_delivery import DeliveryQueries
 from summaries.store_events import EventQueries
 from summaries.store_feeds import FeedQueries
+from summaries.store_pages import ClusterPages
 from summaries.store_schema import SCHEMA_VERSION, SchemaMigrations
 
 __all__ = [
@@ -128,7 +129,7 @@ def default_db_path() -> Path:
     return Path(base) / "diplobot" / "diplobot.db"
 
 
-class Store(SchemaMigrations, EventQueries, DeliveryQueries, FeedQueries):
+class Store(SchemaMigrations, EventQueries, ClusterPages, DeliveryQueries, FeedQueries):
     """A diplobot database file, migrated to the current schema on open."""
 
     def __init__(self, path: str | Path) -> None:
@@ -310,12 +311,17 @@ class Store(SchemaMigrations, EventQueries, DeliveryQueries, FeedQueries):
         return dedup.closest(minhash, ((i, dedup.from_bytes(blob)) for i, blob in rows))
 
     def _add_source(self, article_id: int, source: str, seen: Sighting) -> None:
-        """One statement, so atomic on its own: callers need no savepoint around it."""
-        self.db.conn.execute(
-            "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at, "
-            "outlet, title, published) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [article_id, source, seen.locator, _now(), seen.outlet, seen.title, seen.published],
-        )
+        """Record a place the article was seen; a new one is also listed on the cards of
+        the article's events (store_pages.py), in the same transaction."""
+        with self._savepoint():
+            added = self.db.conn.execute(
+                "INSERT OR IGNORE INTO article_sources(article_id, source, locator, seen_at, "
+                "outlet, title, published) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [article_id, source, seen.locator, _now(), seen.outlet, seen.title,
+                 seen.published],
+            ).rowcount  # fmt: skip
+            if added:
+                self._sighting_added(article_id)
 
     def add_source(
         self, article_id: int, source: str, locator: str, seen: Sighting | None = None

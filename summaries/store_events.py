@@ -12,7 +12,8 @@ article was found, only places reports for clustering; it is never shown, sorted
 counted as the news's date. Undated clusters come after dated ones, newest found first.
 
 Pages are chosen in SQL. Each cluster has a row in `clusters` (and one per side in
-`cluster_sides`), rewritten whenever a report joins it, holding its stated day, its sides
+`cluster_sides`), rewritten whenever a report joins it (store_pages.py, which also keeps
+there what a page shows of it), holding its stated day, its sides
 and `ordering`, the key every list sorts on: "1" + the stated day for a dated cluster, "0" +
 when it was found for an undated one. Sorting on it descending (ties by id, newest first)
 puts dated clusters first, newest first, then undated ones, the latest found first, which
@@ -135,8 +136,30 @@ class EventCluster:
         return list(dict.fromkeys(r.article_id for r in self.reports))
 
     @property
+    def article_count(self) -> int:
+        return len(self.article_ids)
+
+    @property
     def topics(self) -> list[str]:
         return list(dict.fromkeys(t for r in self.reports for t in r.topics))
+
+    @property
+    def named(self) -> list[tuple[str | None, str]]:
+        """(person key, spelling) of every named actor, in report order, each pair once:
+        what digest.people turns into one name per person."""
+        pairs = (
+            (actor.get("person_key"), actor["person"])
+            for report in self.reports
+            for actor in report.actors
+            if actor.get("person")
+        )
+        return list(dict.fromkeys(pairs))
+
+    @property
+    def titles(self) -> list[str | None]:
+        """Every actor's title (None for an actor without one), each once: what
+        digest.importance ranks the event's most senior actor by."""
+        return list(dict.fromkeys(a.get("title") for r in self.reports for a in r.actors))
 
 
 class EventQueries:
@@ -185,26 +208,11 @@ class EventQueries:
                 )
                 out.append((cluster or event_id, cluster is None))
                 self._count_people(event.actors)
-            self._refresh_clusters(list(dict.fromkeys(cluster_id for cluster_id, _ in out)))
-        return out
-
-    def _refresh_clusters(self, cluster_ids: list[int]) -> None:
-        """Rewrite the clusters' rows from their reports, with the same properties the pages
-        show (EventCluster.day, found_at), so SQL orders exactly as `newest_first` would."""
-        conn: sqlite3.Connection = self.db.conn
-        for cluster in self._clusters(cluster_ids):
-            ordering = cluster_ordering(cluster)
-            conn.execute(
-                "INSERT INTO clusters(id, sides, day, ordering, first_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET day = excluded.day, ordering = excluded.ordering",
-                [cluster.id, ",".join(cluster.sides), cluster.day, ordering,
-                 cluster.reports[0].found_at],
-            )  # fmt: skip
-            conn.execute("DELETE FROM cluster_sides WHERE cluster_id = ?", [cluster.id])
-            conn.executemany(
-                "INSERT INTO cluster_sides(code, ordering, cluster_id) VALUES (?, ?, ?)",
-                [(code, ordering, cluster.id) for code in set(cluster.sides)],
+            # store_pages.py: each cluster's row, card and weekly counts, kept current.
+            self._refresh_clusters(  # type: ignore[attr-defined]
+                list(dict.fromkeys(cluster_id for cluster_id, _ in out))
             )
+        return out
 
     def _count_people(self, actors: list[dict[str, Any]]) -> None:
         """One more report for each person named: `person_spellings` reads these counts
@@ -258,7 +266,7 @@ class EventQueries:
         latest found first (see `newest_first`); `offset` and `limit` page through them
         in SQL, so only the page's reports are read.
         """
-        ids = [cluster_id for cluster_id, _, _ in self._cluster_rows(
+        ids = [cluster_id for cluster_id, _, _, _ in self._cluster_rows(
             code, partner=partner, since=since, until=until, limit=limit, offset=offset,
             found_after=found_after, found_until=found_until,
         )]  # fmt: skip
@@ -271,7 +279,7 @@ class EventQueries:
         """(stated day, sides) of each of `code`'s clusters (with `partner`, from `since`),
         newest first: what counts and charts need, without reading a report."""
         rows = self._cluster_rows(code, partner=partner, since=since)
-        return [(day, tuple(sides.split(","))) for _, day, sides in rows]
+        return [(day, tuple(sides.split(","))) for _, day, sides, _ in rows]
 
     def _cluster_rows(
         self,
@@ -284,8 +292,11 @@ class EventQueries:
         offset: int = 0,
         found_after: str | None = None,
         found_until: str | None = None,
-    ) -> list[tuple[int, str | None, str]]:
-        """(id, day, sides) of the clusters asked for, in `ordering` order (module doc)."""
+        with_card: bool = False,
+    ) -> list[tuple[int, str | None, str, str | None]]:
+        """(id, day, sides, card) of the clusters asked for, in `ordering` order (module
+        doc); the card (store_pages.py) only `with_card`, else None: a chart or a count
+        reads thousands of rows and needs none."""
         # With a side, walk that side's index in order; else the clusters' own.
         table = "cluster_sides k JOIN clusters c ON c.id = k.cluster_id" if code else "clusters c"
         key, key_id = ("k", "k.cluster_id") if code else ("c", "c.id")
@@ -312,12 +323,13 @@ class EventQueries:
                 "AND created_at > ? AND created_at <= ?)"
             )
             params += [found_after or "", found_until or "9999"]
+        card = "c.card" if with_card else "NULL"
         rows = self.db.conn.execute(
-            f"SELECT c.id, c.day, c.sides FROM {table} WHERE {' AND '.join(where)} "
+            f"SELECT c.id, c.day, c.sides, {card} FROM {table} WHERE {' AND '.join(where)} "
             f"ORDER BY {key}.ordering DESC, {key_id} DESC LIMIT ? OFFSET ?",
             [*params, -1 if limit is None else limit, offset],
         ).fetchall()
-        return [(int(i), day, sides) for i, day, sides in rows]
+        return [(int(i), day, sides, card) for i, day, sides, card in rows]
 
     def event_cluster(self, cluster_id: int) -> EventCluster | None:
         found = self._clusters([cluster_id])

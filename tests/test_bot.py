@@ -380,8 +380,9 @@ async def test_stale_buttons_get_a_clean_answer(seeded_db, tmp_path):
         async with local_bot(store, settings_mod.defaults()) as tg:
             replies = await say(tg, "/country Iran")
             page = replies[-1]
-            store.db.conn.execute("DELETE FROM event_sides")
-            store.db.conn.execute("DELETE FROM events")
+            # Every table an event lives in: its reports, and its cluster's row and card.
+            for table in ("event_sides", "events", "cluster_sides", "cluster_weeks", "clusters"):
+                store.db.conn.execute(f"DELETE FROM {table}")
             [gone] = await tg.press(CHAT, page.message_id, page.buttons[0]["callback_data"])
             assert "no longer stored" in gone.text
             [more] = await tg.press(CHAT, page.message_id, "more:IR:-:5")

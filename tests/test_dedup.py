@@ -85,6 +85,7 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
         "country_totals",
         "person_counts",
         "country_days",
+        "cluster_weeks",
     ):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
