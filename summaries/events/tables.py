@@ -75,6 +75,7 @@ class Tables:
 _WORDS = re.compile(r"[a-z]+(?:'t)?")
 
 
+@functools.lru_cache(maxsize=1024)  # one sentence is looked at by several readers
 def words_of(sentence: str) -> frozenset[str]:
     """The sentence's lowercase words, for the cue lookups that spare most regex passes."""
     return frozenset(_WORDS.findall(sentence.casefold()))
