@@ -522,3 +522,17 @@ def test_a_reminder_or_reiteration_names_who_says_must():
 def test_a_state_that_will_host_an_official_is_visited():
     found = extract_events("South Africa will host the Zimbabwean president next week.")
     assert [(e.type, e.sides) for e in found] == [("visit", ("ZA", "ZW"))]
+
+
+def test_an_act_is_dated_by_the_first_report_that_gives_its_day():
+    found = _found(
+        "Nigeria and France have signed a debt agreement, officials said. The accord was "
+        "signed here yesterday by Nigerian Finance Minister Chu Okongwu and French Treasury "
+        "officials."
+    )
+    assert ("agreement", ("FR", "NG"), date(1987, 10, 19)) in found
+
+
+def test_talks_an_official_came_from_have_no_day():
+    found = _found("Australian Trade Minister John Dawkins is in Malaysia after talks in Thailand.")
+    assert ("negotiation", ("AU", "TH"), None) in found

@@ -54,7 +54,7 @@ _MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
 
 
 _FIRST_PARTNER = re.compile(
-    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to|from)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
+    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to|from|by)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
     re.IGNORECASE,
 )
 

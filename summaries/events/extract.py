@@ -45,6 +45,7 @@ _HEADS = frozenset(
 )  # fmt: skip
 # Acts that are statements: dated by the words that frame them, not by what they speak of.
 _STATEMENTS = frozenset({"criticism", "praise", "appeal", "threat", "accusation", "message"})
+_BEFORE_THE_NEWS = re.compile(r"\b(?:after|following)\s", re.IGNORECASE)
 _CONDOLENCE = re.compile(r"condolen|sympath|thoughts\s+and", re.IGNORECASE)
 _EXPEL = re.compile(r"expel|expul|withdr|recall|ties|relations", re.IGNORECASE)
 # Types that one statement's more specific act absorbs (same sentence, same sides).
@@ -228,6 +229,7 @@ def _speaker_person(draft: Draft) -> str | None:
 
 
 def _absorb(into: Draft, other: Draft) -> None:
+    into.reports.append(other)
     for sentence in other.sentences:
         if sentence not in into.sentences:
             into.sentences.append(sentence)
@@ -290,6 +292,21 @@ def _finish(draft: Draft, story: Story) -> Event:
             spoken=earlier.type in _STATEMENTS,
         )
         earlier = earlier.follows
+    if how == "published" and _BEFORE_THE_NEWS.search(draft.trigger):
+        when, how = None, None  # "is in Malaysia after talks in Thailand": earlier, no day
+    if when is None:
+        # "Nigeria and France have signed an agreement ... The accord was signed here
+        # yesterday": the first report that gives the day dates the act.
+        for report in draft.reports:
+            day, source = event_date(
+                report.clause,
+                report.trigger_at - report.clause_at,
+                story.published,
+                spoken=report.type in _STATEMENTS,
+            )
+            if source == "text":
+                when, how = day, source
+                break
     return Event(
         date=when,
         date_how=how,

@@ -76,6 +76,7 @@ class Draft:
     sentences: list[str]
     places: list[str] = field(default_factory=list)
     follows: Draft | None = None  # the act "the two sides" continues
+    reports: list[Draft] = field(default_factory=list)  # later reports of the same act
 
     @property
     def sides(self) -> tuple[str, ...]:
