@@ -361,7 +361,7 @@ def test_judgements_reported_in_speech_are_criticism_and_praise():
     text = (
         'Iranian Foreign Minister Mohammad Javad Zarif said the Israeli strikes were "a big '
         "mistake\".\n\nU.S. Secretary of State John Kerry called Singapore's Prime Minister "
-        'Lee Hsien Loong "a visionary".'
+        'Lee Hsien Loong "a statesman".'
     )
     events = extract_events(text, published=date(2015, 3, 24))
     assert {(e.type, e.sides) for e in events} == {
