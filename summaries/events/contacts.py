@@ -15,15 +15,9 @@ import re
 
 from summaries import countries
 from summaries.events import wholestory
-from summaries.events.mentions import (
-    ACTOR,
-    NAME,
-    STOP_NAMES,
-    Mention,
-    Person,
-    Story,
-)
+from summaries.events.mentions import ACTOR, Mention, Story
 from summaries.events.model import BOTH
+from summaries.events.names import NAME, STOP_NAMES, Person
 from summaries.events.scene import (
     ASIDE,
     HERE,

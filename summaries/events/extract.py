@@ -19,7 +19,7 @@ from datetime import date
 
 from summaries.events import wholestory
 from summaries.events.acts import acts_in
-from summaries.events.mentions import NAME, Person, Story, mentions
+from summaries.events.mentions import Story, mentions
 from summaries.events.model import (
     SOURCE,
     TARGET,
@@ -29,6 +29,7 @@ from summaries.events.model import (
     same_person,
     straighten_quotes,
 )
+from summaries.events.names import NAME, Person
 from summaries.events.scene import Draft
 from summaries.events.tables import tables, words_of
 from summaries.events.when import event_date

@@ -22,38 +22,21 @@ from typing import Any
 from summaries import countries
 from summaries.events import officials
 from summaries.events.model import same_person, token_keys
+from summaries.events.names import (
+    NAME,
+    STOP_NAMES,
+    Person,
+    before_country,
+    clean_name,
+    is_name,
+    name_after,
+    name_before,
+)
 from summaries.events.tables import Tables, tables, words_of
 
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
 NOT_STATE = "not_state"  # "Syria's rebels", "Australian labor unions": never a side
-# A person's name: up to five capitalised words, with particles ("Mohammed bin Salman").
-# Capitals of the Latin alphabets news spells names in ("Çavuşoğlu", "Šefčovič", "Ólafur").
-_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
-NAME = re.compile(
-    rf"[{_UPPER}][\w'.-]{{0,40}}(?:\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
-    rf"[{_UPPER}][\w'-]{{0,40}}){{0,4}}"
-)
 _MAX_PEOPLE = 200
-_WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-_MONTHS = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-}  # fmt: skip
-STOP_NAMES = frozenset(
-    {
-        "The", "In", "On", "At", "For", "But", "And", "He", "She", "It", "They", "We", "His",
-        "Her", "Their", "A", "An", "During", "After", "Also", "Meanwhile", "Furthermore", "As",
-        "If", "When", "While", "With", "By", "From", "To", "Of", "This", "That", "These",
-        "Those", "Under", "According", "Before", "Since", "Although", "Its", "Our", "Mr",
-        "Mrs", "Ms", "I", "You", "Asked", "Speaking", "Earlier", "Later", "Last", "Next",
-        "Today", "Yesterday", "Tomorrow", "Officials", "Sources", "Diplomats", "Western",
-        "All", "Some", "Many", "Both", "Each", "Every", "Most", "Only", "Even", "Just", "So",
-        "Then", "Now", "Yet", "Still", "Such", "What", "Why", "How", "Who", "Which", "Where",
-        "Here", "There", "Other", "Another", "Former", "First", "Not", "No", "Neither",
-    }
-    | _WEEKDAYS
-    | _MONTHS
-)  # fmt: skip
 # Between a country and its official's title: "Pakistani caretaker Foreign Minister",
 # "Taiwan's Vice Foreign Minister", "Japan's top diplomat", "U.S. Trade Representative".
 _TITLE_GAP = re.compile(
@@ -102,15 +85,6 @@ _ACCREDITED = re.compile(
 )
 # "Lausanne, Switzerland (CNN)": a dateline glued to the story's first words.
 _AGENCY_DATELINE = re.compile(r"\s*\((?:CNN|Reuters|AP|AFP|Xinhua|IRNA|TASS|dpa|UPI)\)")
-
-
-@dataclass
-class Person:
-    """An official the story names, with the side and title it gives them."""
-
-    name: str
-    side: str | None
-    title: str | None
 
 
 @dataclass
@@ -463,7 +437,7 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
                 if nxt is not None and nxt.kind not in ("city", "region"):
                     side, end = nxt.side, nxt.end
                     nxt.role = "linked"
-        person = _name_after(sentence, end, title, side, story, t)
+        person = name_after(sentence, end, title, side, story, t)
         if person is not None and any(
             h.start >= end and sentence[h.start : h.end] in person.name for h in hits
         ):
@@ -473,7 +447,7 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             at = sentence.find(last, end)
             end = at + len(last) if at >= 0 else end
         else:
-            person = _name_before(sentence, start, title, side, story, t)
+            person = name_before(sentence, start, title, side, story, t)
             if person is not None:
                 start = max(0, sentence.rfind(person.name.split()[0], 0, start))
         if person is not None:
@@ -502,68 +476,16 @@ def _possessed_name(
     if not match:
         return None
     name = NAME.match(sentence, hit.end + match.end())
-    if not name or not _is_name(name.group(), t) or t.actor_noun.match(" " + name.group()):
+    if not name or not is_name(name.group(), t) or t.actor_noun.match(" " + name.group()):
         return None
     if next(iter(countries.mentions(name.group())), None) is not None:
         return None  # "Iran's Kerman": a place of the country, not a person
-    cleaned = _clean(_before_country(name.group()))
+    cleaned = clean_name(before_country(name.group()))
     known = story.find(cleaned)
     if known is None and len(cleaned.split()) > 1:
         return None  # "Iran's Revolutionary Guards": a body, not a person
     person = story.register(Person(cleaned, hit.side, known.title if known else None))
     return person, name.start() + len(cleaned)
-
-
-def _name_after(
-    sentence: str, end: int, title: str, side: str | None, story: Story, t: Tables
-) -> Person | None:
-    named = re.match(r",?\s+", sentence[end:])
-    if not named:
-        return None
-    match = NAME.match(sentence, end + named.end())
-    if not match:
-        return None
-    name = _clean(_before_country(match.group()))
-    if not _is_name(name, t):
-        return None
-    return story.register(Person(name, side, title))
-
-
-def _before_country(name: str) -> str:
-    """A name cut where a country starts: "George Shultz China's recent troubles"."""
-    for found in countries.mentions(name):
-        if found.start > 0:
-            return name[: found.start].strip()
-    return name
-
-
-# "Hakan Fidan, Turkey's foreign minister", "Lukman, who is also Nigerian oil minister".
-_NAME_THEN_TITLE = re.compile(
-    r"([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}),\s+(?:who\s+is\s+(?:also\s+)?|now\s+)?"
-    r"(?:the\s+|a\s+)?$"
-)
-
-
-def _name_before(
-    sentence: str, start: int, title: str, side: str | None, story: Story, t: Tables
-) -> Person | None:
-    """ "Hakan Fidan, Turkey's foreign minister": a name, a comma, then the title."""
-    match = _NAME_THEN_TITLE.search(sentence[:start])
-    if not match or side is None:
-        return None
-    name = _clean(match.group(1))
-    if not _is_name(name, t):
-        return None
-    return story.register(Person(name, side, title))
-
-
-def _is_name(text: str, t: Tables) -> bool:
-    words = text.split()
-    if not words or words[0] in STOP_NAMES:
-        return False
-    if t.title_pattern.fullmatch(text) or any(countries.resolve(w) for w in words[:1]):
-        return False
-    return sum(ch.isalpha() for ch in text) > 1
 
 
 def _known_people(
@@ -580,7 +502,7 @@ def _known_people(
     for match in NAME.finditer(sentence):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        words = _clean(match.group()).split()
+        words = clean_name(match.group()).split()
         while words and words[0] in STOP_NAMES:
             words = words[1:]
         if not words or sum(ch.isalpha() for ch in " ".join(words)) < 3:
@@ -613,7 +535,3 @@ def _speaks_next(sentence: str, end: int) -> bool:
     """Whether a speech verb ([evaluations] speech) follows: "Michael Duffy said ..."."""
     gap = re.match(r"\s+", sentence[end : end + 4])
     return gap is not None and tables().speech_pattern.match(sentence, end + gap.end()) is not None
-
-
-def _clean(name: str) -> str:
-    return re.sub(r"'s?$", "", name.strip().rstrip(".,"))
