@@ -536,3 +536,24 @@ def test_an_act_is_dated_by_the_first_report_that_gives_its_day():
 def test_talks_an_official_came_from_have_no_day():
     found = _found("Australian Trade Minister John Dawkins is in Malaysia after talks in Thailand.")
     assert ("negotiation", ("AU", "TH"), None) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "French Finance Minister Edouard Balladur, who hosted the Louvre meeting, spoke.",
+        "German Ambassador Walter Lindner said a professor was accused of rejecting an Indian "
+        "student.",
+        "Japan's wartime record is frequently criticized by China.",
+        "EC diplomats saw no intention to impose sanctions against Japan.",
+    ],
+)
+def test_hosting_a_meeting_agentless_passives_habits_and_intentions_are_no_events(text):
+    assert not extract_events(text, published=TUESDAY)
+
+
+def test_a_predicate_adjective_is_no_passive():
+    text = "The World Bank was here. The World Bank report was critical of Indonesia's policy."
+    assert ("criticism", ("ID", "WORLDBANK")) in {
+        (e.type, e.sides) for e in extract_events(text, published=TUESDAY)
+    }

@@ -273,6 +273,7 @@ _SAYING = re.compile(
 )
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PARTICIPLE_END = re.compile(r"(?:ed|en)$", re.IGNORECASE)  # not "was critical of"
 _NOMINAL = re.compile(r"(?:protest|complaint|criticism|condemnation|rebuke)s?$", re.IGNORECASE)
 
 
@@ -299,13 +300,23 @@ def directed(
     ):
         # "was summoned by the Iranian foreign ministry", "a protest from Accra": the one
         # after "by" or "from" acts on the clause's subject
-        agents = [m for m in side_mentions(found) if by.end() <= m.start < end][:1]
+        agents = [
+            m
+            for m in side_mentions(found)
+            if by.end() <= m.start < end and len(sentence[by.end() : m.start].split()) <= 4
+        ][:1]  # the agent follows "by" closely, not "from across the spectrum ... White House"
         patients = [m for m in side_mentions(found) if start <= m.start and m.end <= match.start()][
             :1
         ]  # the clause's subject: "Britain's ambassador to Iran was summoned"
         if agents and patients and agents[0].side not in {p.side for p in patients}:
             return [([agents[0], *patients], [SOURCE] + [TARGET] * len(patients))]
         return []
+    if (
+        name != "threat"
+        and _PARTICIPLE_END.search(match.group())
+        and _PASSIVE.search(sentence, max(0, match.start() - 25), match.start())
+    ):
+        return []  # "a professor was accused of ...": the one acted on, no actor named
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = subject(sentence, match, start, found, story)
         until = targets[0].start if targets and targets[0].start >= 0 else match.start()

@@ -32,6 +32,13 @@ _MULTILATERAL = re.compile(
 )
 
 
+_GATHERING_HOSTED = re.compile(
+    r"\s+(?:the|a|an|this|that|its|their)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:meeting|meetings|summit|talks|conference|session|games)\b",
+    re.IGNORECASE,
+)
+
+
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
 
 
@@ -66,6 +73,8 @@ def visit(
     inside = [m for m in found if start <= m.start < end and m.side]
     after = [m for m in inside if m.start >= match.end()]
     trigger = match.group().casefold()
+    if trigger.startswith(("host", "played host")) and _GATHERING_HOSTED.match(after_text):
+        return []  # "who hosted the Louvre meeting": a meeting's host, no visit
     if trigger.startswith(("visiting", "host", "played host")) and after and after[0].official:
         # "told visiting U.S. Secretary of State Shultz", "hosted Japan's prime minister"
         visitor = after[0]
