@@ -557,3 +557,18 @@ def test_a_predicate_adjective_is_no_passive():
     assert ("criticism", ("ID", "WORLDBANK")) in {
         (e.type, e.sides) for e in extract_events(text, published=TUESDAY)
     }
+
+
+def test_a_portfolio_named_in_capitals_between_country_and_title():
+    found = _found(
+        "British Corporate Affairs minister Michael Howard leaves for Japan on Saturday."
+    )
+    assert ("visit", ("GB", "JP"), date(1987, 10, 24)) in found
+
+
+def test_suggesting_what_another_state_should_do_is_an_appeal():
+    found = extract_events(
+        "West German Finance Minister Gerhard Stoltenberg suggested that Britain should join "
+        "the monetary system."
+    )
+    assert ("appeal", ("DE", "GB")) in {(e.type, e.sides) for e in found}

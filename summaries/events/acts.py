@@ -55,6 +55,7 @@ _BACKGROUND_AFTER = 80
 _HEDGE_WORDS = 5
 
 
+_SHOULD = re.compile(r"(?:should|must)\b", re.IGNORECASE)
 _OPENING_IF = re.compile(r"\s*[\"“]?(?:If|Unless|Should)\b")
 _CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
 
@@ -191,6 +192,7 @@ def _hedged(
     window = " ".join(head.split()[-_HEDGE_WORDS:])
     if t.hedge.search(window) or _CONDITION.search(head) or _OPENING_IF.match(sentence):
         return True
-    if name != "message" and t.offer.search(window):
+    # "suggested that Britain should join": what one says another should do is asked
+    if name != "message" and t.offer.search(window) and not _SHOULD.match(match.group()):
         return True
     return name != "threat" and bool(t.hedge_after.match(sentence, match.end()))

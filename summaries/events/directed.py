@@ -268,7 +268,8 @@ def _military_doer(
 _SAYING = re.compile(
     r"\b(?:said|says|say|told|tells|stated|states|declared|declares|insisted|insists|stressed"
     r"|stresses|reiterated|reiterates|repeated|repeats|warned|warns|reminded|reminds|reminder"
-    r"|noted|notes|added|adds|argued|argues|wrote|writes|statement|demanded|demands|message)\b",
+    r"|noted|notes|added|adds|argued|argues|wrote|writes|statement|demanded|demands|message"
+    r"|suggested|suggests)\b",
     re.IGNORECASE,
 )
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)

@@ -44,7 +44,9 @@ _TITLE_GAP = re.compile(
     r"[a-z][\w-]*(?<!ed))|Vice|Deputy|Acting|Caretaker|Former|Senior|Chief|Junior|First|Top"
     r"|Interim|Special|External|Foreign|Trade|and|Industry|Commerce|Finance|House|Senate"
     r"|Majority|Minority|Parliament|Parliamentary|Defen[cs]e|Treasury|Economy|Energy|Oil"
-    r"|Agriculture|Justice|Interior|Security|National|Military|Army|Navy)\s+){0,3}"
+    r"|Agriculture|Justice|Interior|Security|National|Military|Army|Navy"
+    # "British Corporate Affairs minister": a portfolio's own capitalised words
+    r"|(?-i:[A-Z])[a-z]{3,})\s+){0,3}"
 )
 # "the President of Serbia", "minister for foreign affairs of Japan", "counterparts from X".
 # Not "to" or "in": an ambassador *to* Sweden or *in* Dhaka serves another state.
