@@ -572,3 +572,15 @@ def test_suggesting_what_another_state_should_do_is_an_appeal():
         "the monetary system."
     )
     assert ("appeal", ("DE", "GB")) in {(e.type, e.sides) for e in found}
+
+
+def test_talks_with_banks_guess_no_state_and_a_posting_does_not_speak():
+    assert not _found(
+        "Brazil's Central Bank governor Francisco Gros said after talks with its 14-bank "
+        "advisory committee here yesterday that it could not pay."
+    )
+    found = extract_events(
+        "Japan's ambassador to the U.S., Nobuo Matsunaga, told Foreign Minister Tadashi "
+        "Kuranari that Japan must open its markets."
+    )
+    assert all(e.sides != ("JP", "US") for e in found)

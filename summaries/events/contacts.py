@@ -60,6 +60,12 @@ _NEXT_PARTNER = re.compile(
 
 
 _EXCLUDED = re.compile(r"\b(?:excluded|barred|left\s+out)\b", re.IGNORECASE)
+# "talks with its 14-bank advisory committee": a partner that is no state.
+_PRIVATE_PARTNER = re.compile(
+    r"(?:\s+[\w$.,-]+){0,6}?\s+with\s+(?:its|the|a|their|his|her)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:banks?|committee|creditors|companies|firms|lenders|businessmen|executives|unions?)\b",
+    re.IGNORECASE,
+)
 _BARE_MEET = re.compile(r"met|meet", re.IGNORECASE)
 _MEETING_END = re.compile(r"\bmeetings?$", re.IGNORECASE)
 _OF_NEXT = re.compile(r"\s+of\b")
@@ -153,8 +159,11 @@ def reciprocal(
         if hosts:  # talks in two places are two talks
             return [([picked[0], h], [BOTH, BOTH]) for h in hosts]
     partner = _NAMED_PARTNER.match(sentence, match.end(), end)
-    if len(picked) == 1 and partner and partner.group(1) in _INSTITUTIONS:
-        return []  # "signed a loan with the Inter-American Development Bank": not a state
+    if len(picked) == 1 and (
+        (partner and partner.group(1) in _INSTITUTIONS)
+        or _PRIVATE_PARTNER.match(sentence, match.end(), end)
+    ):
+        return []  # "a loan with the Inter-American Development Bank", "talks with its banks"
     if len(picked) == 1 and _BARE_MEET.fullmatch(match.group()):
         return []  # "the advisory group will meet on Wednesday": who meets is all it says
     if len(picked) == 1 and picked[0].official:

@@ -272,6 +272,8 @@ _SAYING = re.compile(
     r"|suggested|suggests)\b",
     re.IGNORECASE,
 )
+# "Japan's ambassador to the U.S.": the state an envoy is posted to does not speak.
+_POSTED_TO = re.compile(r"\b(?:ambassador|envoy|embassy)\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PARTICIPLE_END = re.compile(r"(?:ed|en)$", re.IGNORECASE)  # not "was critical of"
@@ -325,6 +327,7 @@ def directed(
             m for m in side_mentions(found)
             if m.end <= until and m.side not in {t.side for t in targets}
             and _SAYING.search(sentence, m.end, until)  # "X said Y must ...", not "X must, and Y"
+            and not _POSTED_TO.search(sentence, max(0, m.start - 30), m.start)
         ]  # fmt: skip
         if not speakers and sentence.lstrip().startswith('"'):
             # '"Russia must withdraw its troops," Merkel told reporters'
