@@ -263,15 +263,6 @@ def _military_doer(
     return [Mention(-1, -1, doer, ACTOR, "story")] if doer and doer not in exclude else []
 
 
-# Words that make the one before them the speaker of what follows ("reiterated that Libya
-# must hand over ...", "issued a stern reminder to Iraq that it must ...").
-_SAYING = re.compile(
-    r"\b(?:said|says|say|told|tells|stated|states|declared|declares|insisted|insists|stressed"
-    r"|stresses|reiterated|reiterates|repeated|repeats|warned|warns|reminded|reminds|reminder"
-    r"|noted|notes|added|adds|argued|argues|wrote|writes|statement|demanded|demands|message"
-    r"|suggested|suggests)\b",
-    re.IGNORECASE,
-)
 # "Japan's ambassador to the U.S.": the state an envoy is posted to does not speak.
 _POSTED_TO = re.compile(r"\b(?:ambassador|envoy|embassy)\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
@@ -323,10 +314,11 @@ def directed(
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = subject(sentence, match, start, found, story)
         until = targets[0].start if targets and targets[0].start >= 0 else match.start()
+        # "X said Y must ...", not "X must, and Y ..."
         speakers = [
             m for m in side_mentions(found)
             if m.end <= until and m.side not in {t.side for t in targets}
-            and _SAYING.search(sentence, m.end, until)  # "X said Y must ...", not "X must, and Y"
+            and tables().saying.search(sentence, m.end, until)
             and not _POSTED_TO.search(sentence, max(0, m.start - 30), m.start)
         ]  # fmt: skip
         if not speakers and sentence.lstrip().startswith('"'):

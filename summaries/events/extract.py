@@ -279,35 +279,21 @@ def _finish(draft: Draft, story: Story) -> Event:
         cameo = t.ceasefire_cameo
     if draft.type == "sanctions" and _EXPEL.search(draft.trigger):
         cameo = "161"
-    spoken = draft.type in _STATEMENTS
-    when, how = event_date(
-        draft.clause, draft.trigger_at - draft.clause_at, story.published, spoken=spoken
-    )
+    when, how = _date_of(draft, story)
     earlier = draft.follows
     while how == "published" and earlier is not None:
         # "The two sides also signed ...": the day of the meeting it continues.
-        when, how = event_date(
-            earlier.clause,
-            earlier.trigger_at - earlier.clause_at,
-            story.published,
-            spoken=earlier.type in _STATEMENTS,
-        )
+        when, how = _date_of(earlier, story)
         earlier = earlier.follows
     if how == "published" and _BEFORE_THE_NEWS.search(draft.trigger):
         when, how = None, None  # "is in Malaysia after talks in Thailand": earlier, no day
     if when is None:
         # "Nigeria and France have signed an agreement ... The accord was signed here
         # yesterday": the first report that gives the day dates the act.
-        for report in draft.reports:
-            day, source = event_date(
-                report.clause,
-                report.trigger_at - report.clause_at,
-                story.published,
-                spoken=report.type in _STATEMENTS,
-            )
-            if source == "text":
-                when, how = day, source
-                break
+        when, how = next(
+            (found for report in draft.reports if (found := _date_of(report, story))[1] == "text"),
+            (when, how),
+        )
     return Event(
         date=when,
         date_how=how,
@@ -316,6 +302,16 @@ def _finish(draft: Draft, story: Story) -> Event:
         actors=tuple(actors),
         topics=_topics(draft),
         sentences=tuple(draft.sentences),
+    )
+
+
+def _date_of(draft: Draft, story: Story) -> tuple[date | None, str | None]:
+    """The day one report of an act gives it, by the guidelines' date rules (when.py)."""
+    return event_date(
+        draft.clause,
+        draft.trigger_at - draft.clause_at,
+        story.published,
+        spoken=draft.type in _STATEMENTS,
     )
 
 

@@ -71,9 +71,10 @@ _PRIVATE_BODY = re.compile(
     r"(?:\s+(?-i:[A-Z])[\w&'-]*){1,3}\s+(?:Association|Federation|Company|Corporation|Corp"
     r"|Inc|Ltd|Chamber|Institute|Foundation|University|Society|Bank\s+of|Airlines?)\b"
 )
-_PARTY_FROM = re.compile(
-    r"\b(?:representatives|officials|delegates|delegations?|ministers|envoys|diplomats|team"
-    r"|negotiators|leaders|counterparts)\s+from\s+(?:the\s+)?$",
+# "representatives from Nigeria", "a delegation from the Soviet Union": the state they act for.
+PARTY_FROM = re.compile(
+    r"\b(?:representatives|officials?|delegates|delegations?|ministers|envoys?|diplomats|team"
+    r"|mission|negotiators|leaders|counterparts)\s+(?:from|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _POSTED_IN = re.compile(
@@ -130,13 +131,19 @@ class Story:
     # what the whole story says, worked out once (wholestory.py): name -> value
     facts: dict[str, Any] = field(default_factory=dict)
 
+    def text_mentions(self) -> tuple[countries.Mention, ...]:
+        """Every country form and organisation of the whole text, scanned once."""
+        if "text_mentions" not in self.facts:
+            self.facts["text_mentions"] = tuple(countries.mentions(self.text))
+        return self.facts["text_mentions"]
+
     def bodies(self) -> set[str]:
         """The organisation codes the story names in full (for "the Bank", "the Fund")."""
         if "bodies" not in self.facts:
             t = tables()
             self.facts["bodies"] = {
                 t.organisations[m.target]
-                for m in countries.mentions(self.text)
+                for m in self.text_mentions()
                 if m.kind == "org" and m.target in t.organisations
             }
         return self.facts["bodies"]
@@ -381,7 +388,7 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
             if other.start == hit.end + 1:
                 return _role(sentence, other, hits, t)
     before = sentence[max(0, hit.start - 30) : hit.start]
-    if _PARTY_FROM.search(before) and hit.kind not in ("city", "region"):
+    if PARTY_FROM.search(before) and hit.kind not in ("city", "region"):
         return ACTOR  # "representatives from Nigeria": the state they come for
     if hit.kind in ("city", "region") or _POSTED_IN.search(before):
         return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts

@@ -64,6 +64,7 @@ class Tables:
     dated_forms: dict[str, tuple[str, date]]
     speech: frozenset[str]
     speech_pattern: re.Pattern[str]
+    saying: re.Pattern[str]  # speech and reporting words: who speaks before "Y must ..."
     judgements: tuple[tuple[str, re.Pattern[str]], ...]
     ceasefire: re.Pattern[str]
     ceasefire_cameo: str
@@ -178,6 +179,7 @@ def tables() -> Tables:
         dated_forms=_until(history["dated_forms"]),
         speech=frozenset(raw["evaluations"]["speech"]),
         speech_pattern=_words(raw["evaluations"]["speech"]),
+        saying=_words(raw["evaluations"]["speech"] + raw["evaluations"]["reporting"]),
         judgements=(
             ("criticism", _words(raw["evaluations"]["negative"])),
             ("praise", _words(raw["evaluations"]["positive"])),

@@ -15,6 +15,7 @@ import re
 from summaries.events.mentions import (
     ACTOR,
     OTHER,
+    PARTY_FROM,
     PLACE,
     Mention,
     Story,
@@ -40,12 +41,6 @@ _GATHERING_HOSTED = re.compile(
 
 
 _BY = re.compile(r"(?:\s+\w+){0,3}?\s+by\s+")
-
-
-# "by a high-ranking delegation from the Soviet Union": the state the party comes from.
-_PARTY_FROM = re.compile(
-    r"(?:delegation|team|mission|officials?|envoys?)\s+(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE
-)
 
 
 _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
@@ -145,7 +140,7 @@ def _visitor_after_by(
     return [
         m
         for m in found
-        if m.start >= by.end() and (official(m) or _PARTY_FROM.search(sentence, by.end(), m.start))
+        if m.start >= by.end() and (official(m) or PARTY_FROM.search(sentence, by.end(), m.start))
     ][:1]
 
 

@@ -48,7 +48,7 @@ def military_doer(story: Story) -> str | None:
         owner = tables().military_owner
         counts = Counter(
             side_code(story, m.target, "")
-            for m in countries.mentions(story.text)
+            for m in story.text_mentions()
             if m.kind != "org" and owner.match(story.text, m.end)
         )
         ranked = counts.most_common(2)
