@@ -223,11 +223,13 @@ def _country_surfaces(code: str, extra: dict[str, Any]) -> Iterator[tuple[str, s
     ):
         for surface in extra.get(key, []):
             yield surface, kind
+    record = pycountry.countries.get(alpha_2=code)
+    names = set(_iso_names(record)) if record is not None else set()
     for demonym in extra.get("demonyms", []):
         yield demonym, "demonym"
         plural = _plural(demonym)
-        if plural:
-            yield plural, "demonym"
+        if plural:  # "Philippine" + s is the country's name, not its people
+            yield plural, "name" if plural in names else "demonym"
     if "display" in extra:
         yield extra["display"], "name"
 

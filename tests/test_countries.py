@@ -355,3 +355,9 @@ def test_sides_name_every_code_and_suggest_close_organisations():
     assert sides.name("XX") == "XX"
     assert [c.code for c in sides.suggest("Natp")] == ["NATO"]
     assert sides.suggest("UN Secruity Council")[0].code == "UNSC"
+
+
+@pytest.mark.parametrize(("text", "code"), [("the Philippines said", "PH"), ("Laos said", "LA")])
+def test_a_country_whose_name_is_its_demonym_plural_is_named_not_its_people(text, code):
+    found = list(countries.mentions(text))
+    assert [(m.kind, m.target) for m in found] == [("name", code)]

@@ -11,6 +11,7 @@ from summaries.events import extract_events
 from summaries.events.mentions import Story, mentions
 
 TUESDAY = date(1987, 10, 20)
+LATER = date(2022, 2, 23)  # a Wednesday, after the Soviet Union
 
 
 def _found(
@@ -183,6 +184,54 @@ def test_an_agreement_with_a_named_bank_guesses_no_state():
 
 def test_unions_and_companies_of_a_country_are_not_its_state():
     assert not _found("Fiji welcomed the end of a trade ban imposed by Australian labor unions.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former U.S. President George Bush criticized China on Monday.",
+        "Retired Israeli General Amnon Reshef accused Iran of lying.",
+        "British bankers praised outgoing U.S. Treasury Secretary James Baker.",
+        "Brazilian business leaders attending a meeting with President Jose Sarney called on "
+        "the government to seek help from the International Monetary Fund.",
+    ],
+)
+def test_former_officials_and_private_people_act_for_no_state(text: str) -> None:
+    assert not _found(text)
+
+
+def test_a_serving_official_after_a_former_one_still_acts():
+    found = _found(
+        "Former U.S. President Jimmy Carter was in Paris. French President Francois Mitterrand "
+        "criticized China on Monday."
+    )
+    assert ("criticism", ("CN", "FR"), date(1987, 10, 19)) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "China calls on the Philippines to stop those activities at once.",
+            ("appeal", ("CN", "PH"), LATER),
+        ),
+        (
+            "Venezuela said it is recalling its ambassador to Colombia for consultations.",
+            ("sanctions", ("CO", "VE"), LATER),
+        ),
+        (
+            "Russia promised Wednesday a \u201cstrong\u201d response to U.S. sanctions.",
+            ("threat", ("RU", "US"), LATER),
+        ),
+        (
+            "Russia will take asymmetrical and \u201cmeasured\u201d retaliatory steps against "
+            "U.S. interests.",
+            ("threat", ("RU", "US"), LATER),
+        ),
+    ],
+)
+def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:
+    assert expected in _found(text, LATER)
 
 
 MILITARY_STORY = (

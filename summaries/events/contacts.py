@@ -22,6 +22,7 @@ from summaries.events.scene import (
     ASIDE,
     HERE,
     from_person,
+    non_state_lead,
     side_mentions,
     subject,
 )
@@ -104,6 +105,8 @@ def reciprocal(
     found: list[Mention],
     story: Story,
 ) -> list[tuple[list[Mention], list[str]]]:
+    if non_state_lead(sentence, start, match.start(), found):
+        return []  # "Brazilian business leaders attending a meeting with Sarney": no state
     inside = [m for m in side_mentions(found) if start <= m.start < end and m.role == ACTOR]
     head = sentence[start : match.start()]
     if _BOTH_SIDES.search(head) or (

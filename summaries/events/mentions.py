@@ -82,6 +82,7 @@ _POSTED_IN = re.compile(
     r"(?:in|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_FORMER = re.compile(r"\b(?:former|retired|ex-|late)\b", re.IGNORECASE)
 _TWO_NAMES = re.compile(r"\b((?-i:[A-Z])[\w'-]+)\s+(?=((?-i:[A-Z])[\w'-]+)\b)")
 _ACCREDITED = re.compile(
     r"(?:UN|U\.N\.|United\s+Nations)\s+(?:diplomats|delegates|envoys|ambassadors)", re.IGNORECASE
@@ -296,7 +297,7 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
     )
     taken = [(m.start, m.end) for m in found]
     for hit in hits:
-        if not any(s <= hit.start < e for s, e in taken):
+        if hit.role != "linked" and not any(s <= hit.start < e for s, e in taken):
             possessed = _possessed_name(sentence, hit, story, t)
             if possessed is not None:
                 hit.person, hit.end = possessed
@@ -439,7 +440,11 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             ):
                 side, start = owner.side, owner.start
                 owner.role = "linked"
-        if side is None:
+        off_duty = _off_duty(sentence, start, hits[k].end if start < match.start() else start,
+                             match.start(), t)  # fmt: skip
+        if off_duty:
+            side = None
+        elif side is None:
             of = (_COUNTERPART_OF if title == "counterpart" else _TITLE_OF).match(sentence, end)
             if of:
                 nxt = next((h for h in hits if h.start == of.end()), None)
@@ -459,6 +464,9 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             person = name_before(sentence, start, title, side, story, t)
             if person is not None:
                 start = max(0, sentence.rfind(person.name.split()[0], 0, start))
+        if off_duty:  # "former President Bush", "Brazilian business leaders": no state acts
+            out.append(Mention(start, end, "", NOT_STATE, "title"))
+            continue
         if person is not None:
             side = side or person.side or story.officeholder(person.name)
             person.side = person.side or side
@@ -472,7 +480,15 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             None if counterpart else title, counterpart,
         )  # fmt: skip
         out.append(mention)
-    return [m for m in out if m.side]
+    return [m for m in out if m.side or m.role == NOT_STATE]
+
+
+def _off_duty(sentence: str, start: int, gap: int, title_start: int, t: Tables) -> bool:
+    """Whether a title names no one acting for a state: a former or retired holder
+    ("former Mossad chief", "ex-President"), or a private body's leader ("Brazilian business
+    leaders", the words from `gap` to the title) -- the guidelines code neither."""
+    before = sentence[max(0, start - 12) : title_start]
+    return bool(_FORMER.search(before)) or bool(t.not_state.search(sentence, gap, title_start))
 
 
 def _possessed_name(

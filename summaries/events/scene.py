@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from summaries.events.mentions import (
     ACTOR,
     DEED,
+    NOT_STATE,
     Mention,
     Person,
     Story,
@@ -134,6 +135,21 @@ _PARTICIPLE = re.compile(r"\w+ing\b")
 _COMMA = re.compile(r",\s*$")
 
 
+_LEAD_WORDS = re.compile(r"\s*(?:(?:the|many|some|several|other|two|three|a|an|most)\s+)*$", re.I)
+
+
+def non_state_lead(sentence: str, start: int, verb: int, found: list[Mention]) -> bool:
+    """Whether the clause opens with a body that is no state ("Brazilian business leaders
+    attending a meeting with President Sarney called on ...", "Syria's rebels said"): then
+    the officials named after it are not who acts."""
+    lead = next((m for m in found if start <= m.start < verb), None)
+    return (
+        lead is not None
+        and lead.role == NOT_STATE
+        and _LEAD_WORDS.fullmatch(sentence, start, lead.start) is not None
+    )
+
+
 def subject(
     sentence: str, match: re.Match[str], start: int, found: list[Mention], story: Story
 ) -> list[Mention]:
@@ -147,6 +163,8 @@ def subject(
         antecedent = [m for m in side_mentions(found) if m.end <= who.start() and m.role == ACTOR]
         if antecedent and not sentence[antecedent[-1].end : who.start()].strip(" ,"):
             return antecedent[-1:]
+    if non_state_lead(sentence, start, match.start(), found):
+        return []
     before = [
         m for m in side_mentions(found) if start <= m.end <= match.start() and m.role == ACTOR
     ]
