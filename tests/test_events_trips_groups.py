@@ -228,10 +228,46 @@ def test_a_serving_official_after_a_former_one_still_acts():
             "U.S. interests.",
             ("threat", ("RU", "US"), LATER),
         ),
+        (
+            "Pakistan said Iran's strike was a violation of international law.",
+            ("accusation", ("IR", "PK"), LATER),
+        ),
+        (
+            "Washington renewed its threat to cut ties with Japan.",
+            ("threat", ("JP", "US"), LATER),
+        ),
+        (
+            "The Philippines renewed its request for lower tariffs from the European Union.",
+            ("appeal", ("EU", "PH"), LATER),
+        ),
+        (
+            "U.S. threats to impose tariffs on Japan have pushed Tokyo to act.",
+            ("threat", ("JP", "US"), LATER),
+        ),
     ],
 )
 def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:
     assert expected in _found(text, LATER)
+
+
+def test_each_judgement_in_a_quote_is_of_what_it_judges():
+    text = (
+        'Dutch Foreign Minister Hans van den Broek spoke on Tuesday. "I consider the tone of '
+        "US declarations on Airbus ill-advised, and the EC oils tax proposal a dangerous "
+        'provocation," he said.'
+    )
+    found = {(kind, sides) for kind, sides, _ in _found(text)}
+    assert {("criticism", ("NL", "US")), ("criticism", ("EC", "NL"))} <= found
+
+
+def test_what_an_appeal_asks_for_is_not_done():
+    assert _found("Britain urged Iran to sign an agreement with Iraq.", LATER) == {
+        ("appeal", ("GB", "IR"), LATER)
+    }
+
+
+def test_a_threat_to_security_is_no_threat_made():
+    assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 
 
 MILITARY_STORY = (

@@ -81,10 +81,14 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             continue
         if name in ("appeal", "threat", "agreement"):
             asking.append(match)  # "agreed to hold talks": the talks are not held yet
-        if t.by_name[name].mode == DIRECTED and i + 1 < len(matches):
+        following = [
+            later for _, later in matches[i + 1 :]
+            if not (name == "threat" and _asked_for(sentence, later, [match], start))
+        ]  # fmt: skip
+        if t.by_name[name].mode == DIRECTED and following:
             # "condemned the attack and called on Iran": Iran is the appeal's, not the
-            # condemnation's.
-            end = min(end, max(matches[i + 1][1].start(), match.end()))
+            # condemnation's; but "threatened to impose tariffs on Japan" threatens Japan.
+            end = min(end, max(following[0].start(), match.end()))
         if t.by_name[name].mode == DIRECTED and name != "message":
             # "... and firmly supports Iran's efforts": another act of the same subject (a
             # condolence's addressee, though, is often only named in what follows).
@@ -151,6 +155,7 @@ def _asked_for(
         and earlier.start() >= clause_start
         and (
             _INFINITIVE.search(sentence, earlier.end(), match.start())
+            or _INFINITIVE.match(match.group())  # "urged Iran to sign a pact"
             # "agreed to hold talks", not "agreed to the proposals in negotiations"
             or (
                 _ENDS_ASKING.search(earlier.group())

@@ -61,6 +61,9 @@ _SAME_SUBJECT = re.compile(r"\band\s+(?:(?:has|have|had|also|then|later)\s+)*$",
 _TARGET_WINDOW_WORDS = 25
 
 
+_QUOTE_MARK = re.compile(r"[\"“”]")
+
+
 def judgements(sentence: str, index: int, found: list[Mention], story: Story) -> list[Draft]:
     """Criticism and praise reported as judgements: a speaker who "said" another state's
     move was "a big mistake", or called a leader "a visionary" ([evaluations])."""
@@ -69,7 +72,10 @@ def judgements(sentence: str, index: int, found: list[Mention], story: Story) ->
         return []
     drafts = []
     for name, pattern in t.judgements:
+        judged_sides: set[str] = set()
+        previous = 0  # where the clause of this judgement word starts, in a quote before "said"
         for word in pattern.finditer(sentence):
+            since, previous = previous, word.end()
             if _NEGATED.search(sentence, max(0, word.start() - 15), word.start()):
                 continue
             verb = min(
@@ -91,8 +97,10 @@ def judgements(sentence: str, index: int, found: list[Mention], story: Story) ->
             ]  # fmt: skip
             if not others:
                 continue
-            low, high = sorted((verb.end(), word.start()))
-            judged = [m for m in others if low <= m.start < high]  # what the judgement is of
+            if verb.end() <= word.start():  # "said the move was a big mistake"
+                judged = [m for m in others if verb.end() <= m.start < word.start()]
+            else:  # "... US declarations ill-advised, and the EC proposal a provocation," he said
+                judged = [m for m in others if since <= m.start < word.start()]
             following = [
                 m for m in others
                 if word.end() <= m.start and len(sentence[word.end() : m.start].split()) <= 12
@@ -101,7 +109,8 @@ def judgements(sentence: str, index: int, found: list[Mention], story: Story) ->
                 judged or following[:1] or [min(others, key=lambda m: abs(m.start - word.start()))]
             )
             start, end = clause_span(sentence, verb.start(), verb.end())
-            for target in {m.side: m for m in targets}.values():
+            for target in {m.side: m for m in targets if m.side not in judged_sides}.values():
+                judged_sides.add(target.side)
                 drafts.append(
                     Draft(
                         name,
@@ -115,7 +124,6 @@ def judgements(sentence: str, index: int, found: list[Mention], story: Story) ->
                         [sentence],
                     )  # fmt: skip
                 )
-            break
     return drafts
 
 
@@ -128,6 +136,7 @@ def _speaker(
         m for m in found
         if m.end <= verb.start() and m.role == ACTOR and m.side
         and len(sentence[m.end : verb.start()].split()) <= 8
+        and not _QUOTE_MARK.search(sentence, m.end, verb.start())  # inside what is said
     ]  # fmt: skip
     if before:
         return before[-1]

@@ -135,6 +135,11 @@ _PARTICIPLE = re.compile(r"\w+ing\b")
 _COMMA = re.compile(r",\s*$")
 
 
+# A noun trigger's owner: "U.S. threats to impose", "Manila's request", "Netanyahu's baseless
+# charge" -- the state that makes them, though "threats" after it reads as its deed.
+_OWNS_TRIGGER = re.compile(r"(?:'s?)?\s+(?:(?-i:[a-z])[\w-]+\s+)?")
+
+
 _LEAD_WORDS = re.compile(r"\s*(?:(?:the|many|some|several|other|two|three|a|an|most)\s+)*$", re.I)
 
 
@@ -166,8 +171,10 @@ def subject(
     if non_state_lead(sentence, start, match.start(), found):
         return []
     before = [
-        m for m in side_mentions(found) if start <= m.end <= match.start() and m.role == ACTOR
-    ]
+        m for m in side_mentions(found)
+        if start <= m.end <= match.start()
+        and (m.role == ACTOR or _OWNS_TRIGGER.fullmatch(sentence, m.end, match.start()))
+    ]  # fmt: skip
     if before and (
         _PREPOSITIONAL.match(match.group())
         or _AND_VERB.search(sentence, start, match.start())
