@@ -286,6 +286,15 @@ def test_a_judged_military_act_is_on_the_state_the_story_names_as_its_doer():
     } <= found
 
 
+def test_a_state_judging_a_military_act_is_not_its_doer():
+    text = (
+        "The Saudi-led strikes hit Sanaa again. Kerry said that the United States commends the "
+        "military action. Iran denounced the military intervention."
+    )
+    found = {(kind, sides) for kind, sides, _ in _found(text, LATER)}
+    assert {("praise", ("SA", "US")), ("criticism", ("IR", "SA"))} <= found
+
+
 def test_without_a_doer_in_the_story_a_judged_act_has_no_other_side():
     assert not _found("Iran denounced the military intervention.")
 

@@ -154,7 +154,9 @@ def tables() -> Tables:
         background=_words(raw["background"]["phrases"]),
         organisations=dict(raw["organisations"]),
         military_owner=re.compile(
-            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:[\w-]+\s+){{0,2}}?"
+            # "Saudi Arabia's air campaign", not "the United States commends the military action"
+            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+"
+            rf"(?:(?!(?:the|a|an|its|their|his|her|this|that)\s)[\w-]+\s+){{0,2}}?"
             rf"(?:{alternation(nouns['military_deeds'])})\b",
             re.IGNORECASE,
         ),
