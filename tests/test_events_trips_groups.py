@@ -266,6 +266,22 @@ def test_what_an_appeal_asks_for_is_not_done():
     }
 
 
+def test_talks_after_a_coordinated_subject_are_between_all_of_it():
+    text = (
+        "Canadian and Egyptian wheat negotiators failed to conclude an agreement on wheat "
+        "exports during talks last week, Canadian embassy officials said."
+    )
+    assert ("negotiation", ("CA", "EG"), None) in _found(text)
+
+
+def test_and_has_joins_a_verb_to_the_clause_subject_not_to_its_object():
+    text = (
+        "Washington now seeks to persuade Russia to come back into compliance and has "
+        "threatened a variety of costs."
+    )
+    assert ("threat", ("RU", "US"), None) in _found(text, LATER)
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

@@ -127,7 +127,11 @@ _PREPOSITIONAL = re.compile(r"(?:after|during|before|following)\b", re.IGNORECAS
 
 
 # "..., and leaves for Jakarta": a verb coordinated with the clause's shares its subject.
-_AND_VERB = re.compile(r",\s+and\s+(?:\w+ly\s+)?$")
+# Also "seeks to persuade Russia ... and has threatened": an auxiliary after "and" starts
+# a verb phrase, not a clause with a subject of its own.
+_AND_VERB = re.compile(
+    r"(?:,\s+and\s+(?:\w+ly\s+)?|\band\s+(?:has|have|had)\s+(?:also\s+)?(?:\w+ly\s+)?)$"
+)
 
 
 # ", calling for ...": a participle after a comma shares the clause's subject.
@@ -138,6 +142,9 @@ _COMMA = re.compile(r",\s*$")
 # A noun trigger's owner: "U.S. threats to impose", "Manila's request", "Netanyahu's baseless
 # charge" -- the state that makes them, though "threats" after it reads as its deed.
 _OWNS_TRIGGER = re.compile(r"(?:'s?)?\s+(?:(?-i:[a-z])[\w-]+\s+)?")
+
+
+_COORDINATED = re.compile(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?")
 
 
 _LEAD_WORDS = re.compile(r"\s*(?:(?:the|many|some|several|other|two|three|a|an|most)\s+)*$", re.I)
@@ -180,8 +187,14 @@ def subject(
         or _AND_VERB.search(sentence, start, match.start())
         or (_PARTICIPLE.match(match.group()) and _COMMA.search(sentence, start, match.start()))
     ):
-        # "visited Malaysia after talks in Thailand": the clause's subject, not the nearest
-        before = before[:1]
+        # "visited Malaysia after talks in Thailand": the clause's subject, not the nearest --
+        # with those coordinated with it ("Canadian and Egyptian negotiators ... during talks")
+        lead = 1
+        while lead < len(before) and _COORDINATED.fullmatch(
+            sentence, before[lead - 1].end, before[lead].start
+        ):
+            lead += 1
+        before = before[:lead]
     if before:
         last = before[-1]
         group = [last]
