@@ -282,6 +282,24 @@ def test_and_has_joins_a_verb_to_the_clause_subject_not_to_its_object():
     assert ("threat", ("RU", "US"), None) in _found(text, LATER)
 
 
+def test_a_visit_with_no_place_named_is_to_where_the_story_is_told_from():
+    found = {
+        (e.type, e.sides)
+        for e in extract_events(
+            "Rescuers worked on. The leaders of Germany, France and Spain have visited.",
+            dateline="Seyne-les-Alpes, France",
+        )
+    }
+    assert found == {("visit", ("DE", "FR")), ("visit", ("ES", "FR"))}
+
+
+def test_a_plural_title_is_held_by_every_state_listed_after_it():
+    found = _found(
+        "The foreign ministers of Iran, Iraq and Syria condemned the Turkish strikes.", LATER
+    )
+    assert {sides for _, sides, _ in found} == {("IR", "TR"), ("IQ", "TR"), ("SY", "TR")}
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

@@ -451,6 +451,8 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
                 if nxt is not None and nxt.kind not in ("city", "region"):
                     side, end = nxt.side, nxt.end
                     nxt.role = "linked"
+                    if match.group().endswith("s"):  # "the leaders of Germany, France and Spain"
+                        out.extend(_fellow_officials(sentence, nxt, hits, title))
         person = name_after(sentence, end, title, side, story, t)
         if person is not None and any(
             h.start >= end and sentence[h.start : h.end] in person.name for h in hits
@@ -481,6 +483,26 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
         )  # fmt: skip
         out.append(mention)
     return [m for m in out if m.side or m.role == NOT_STATE]
+
+
+_LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?")
+
+
+def _fellow_officials(
+    sentence: str, first: Mention, hits: list[Mention], title: str
+) -> list[Mention]:
+    """The states listed after a plural title's first one hold it too ("the foreign
+    ministers of Iran, Iraq and Syria"): each an official of its own state."""
+    fellows, last = [], first
+    for hit in hits:
+        if hit.start <= last.start or hit.kind in ("city", "region"):
+            continue
+        if not _LIST_GAP.fullmatch(sentence, last.end, hit.start):
+            break
+        hit.role = "linked"
+        fellows.append(Mention(hit.start, hit.end, hit.side, ACTOR, "title", None, title))
+        last = hit
+    return fellows
 
 
 def _off_duty(sentence: str, start: int, gap: int, title_start: int, t: Tables) -> bool:

@@ -92,6 +92,9 @@ def _words(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'])(?:{alternation(words)})(?![\w-])", re.IGNORECASE)
 
 
+_NO_DETERMINER = r"(?!(?:the|a|an|its|their|his|her|this|that)\s)"
+
+
 @functools.cache
 def tables() -> Tables:
     """Load config/events.toml once and compile its patterns."""
@@ -124,8 +127,9 @@ def tables() -> Tables:
             re.IGNORECASE,
         ),
         deed=re.compile(
-            # the words between are no verb: "Japan initialled a trade pact" is no deed
-            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:(?![\w-]+ed\b)[\w'-]+\s+){{0,2}}?"
+            # the words between are no verb: "Japan initialled a trade pact" is no deed, nor
+            # "the United States commends the military action"
+            rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+(?:(?![\w-]+ed\b){_NO_DETERMINER}[\w'-]+\s+){{0,2}}?"
             rf"(?:{alternation(nouns['deeds'])})\b",
             re.IGNORECASE,
         ),
@@ -156,7 +160,7 @@ def tables() -> Tables:
         military_owner=re.compile(
             # "Saudi Arabia's air campaign", not "the United States commends the military action"
             rf"(?:'s?)?(?:-led|-backed|-dominated)?\s+"
-            rf"(?:(?!(?:the|a|an|its|their|his|her|this|that)\s)[\w-]+\s+){{0,2}}?"
+            rf"(?:{_NO_DETERMINER}[\w-]+\s+){{0,2}}?"
             rf"(?:{alternation(nouns['military_deeds'])})\b",
             re.IGNORECASE,
         ),

@@ -86,6 +86,10 @@ def visit(
         destinations = _named_before(sentence, match, inside, visitors) or _host_of_own_visit(
             sentence, match, found, visitors
         )
+    bare = _VISITED.fullmatch(match.group()) and _NOTHING_AFTER.match(sentence, match.end())
+    if not destinations and bare:
+        # "the leaders of Germany and Spain have visited": where the story is told from
+        destinations = _here(story)
     groups = []
     for visitor in visitors[:3]:
         for place in destinations:
@@ -184,6 +188,13 @@ def _destinations(
     if HERE.search(sentence) or (story.dateline and _ARRIVAL.match(match.group())):
         return _here(story)  # "arrived here", or arrived under the story's dateline
     return []
+
+
+_VISITED = re.compile(r"visit(?:ed|s)?", re.IGNORECASE)
+_NOTHING_AFTER = re.compile(
+    r"\s*(?:(?:on|this|last|earlier|late)\s+\w+\s*|(?:yesterday|today)\s*)?(?:[.;]|$)",
+    re.IGNORECASE,
+)
 
 
 def _here(story: Story) -> list[Mention]:
