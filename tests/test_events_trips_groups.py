@@ -300,6 +300,16 @@ def test_a_plural_title_is_held_by_every_state_listed_after_it():
     assert {sides for _, sides, _ in found} == {("IR", "TR"), ("IQ", "TR"), ("SY", "TR")}
 
 
+def test_she_who_says_a_quote_is_not_the_one_named_inside_it():
+    text = (
+        "Iranian Foreign Ministry spokeswoman Marzieh Afkham spoke on Tuesday. "
+        '"The continued lies of Netanyahu about Iran are repetitive and sickening," she said.'
+    )
+    events = extract_events(text, published=date(2015, 3, 4))  # Netanyahu in office
+    assert [(e.type, e.sides) for e in events] == [("criticism", ("IL", "IR"))]
+    assert "Marzieh Afkham" in events[0].people[0]
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

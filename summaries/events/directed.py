@@ -148,10 +148,15 @@ def _speaker(
     if after:
         return after[0]
     head = sentence[max(0, verb.start() - 12) : verb.start()]
-    person = story.last_person
-    if person is not None and person.side and re.search(r"\b(?:he|she)\s*$", head, re.I):
-        return from_person(person)
-    return None
+    if not re.search(r"\b(?:he|she)\s*$", head, re.I):
+        return None
+    # '"The lies of Netanyahu are sickening," she said': not someone named in the quote
+    quote = _QUOTE_MARK.search(sentence[::-1], len(sentence) - verb.start())
+    quote_end = len(sentence) - quote.end() if quote else 0
+    named = [m.person for m in found if m.person is not None and quote_end <= m.end <= verb.start()]
+    quoted = any(m.person is not None and m.end <= quote_end for m in found)
+    person = named[-1] if named else story.previous_person if quoted else story.last_person
+    return from_person(person) if person is not None and person.side else None
 
 
 def _objects(
