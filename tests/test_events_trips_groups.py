@@ -310,6 +310,18 @@ def test_she_who_says_a_quote_is_not_the_one_named_inside_it():
     assert "Marzieh Afkham" in events[0].people[0]
 
 
+def test_each_of_two_coordinated_trips_has_its_own_day():
+    found = _found(
+        "German Chancellor Angela Merkel said she was sending two ministers to France on "
+        "Tuesday and would travel to Spain on Wednesday.",
+        date(2015, 3, 24),
+    )
+    assert found == {
+        ("visit", ("DE", "FR"), date(2015, 3, 24)),
+        ("visit", ("DE", "ES"), date(2015, 3, 25)),
+    }
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

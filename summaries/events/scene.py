@@ -130,7 +130,8 @@ _PREPOSITIONAL = re.compile(r"(?:after|during|before|following)\b", re.IGNORECAS
 # Also "seeks to persuade Russia ... and has threatened": an auxiliary after "and" starts
 # a verb phrase, not a clause with a subject of its own.
 _AND_VERB = re.compile(
-    r"(?:,\s+and\s+(?:\w+ly\s+)?|\band\s+(?:has|have|had)\s+(?:also\s+)?(?:\w+ly\s+)?)$"
+    r"(?:,\s+and\s+(?:\w+ly\s+)?|\band\s+(?:has|have|had|will|would|shall|could|can|must)\s+"
+    r"(?:also\s+)?(?:\w+ly\s+)?)$"
 )
 
 

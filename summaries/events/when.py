@@ -60,6 +60,7 @@ _FUTURE = re.compile(
 # ", and leaves for Jakarta on Wednesday": a time phrase past a new coordinated verb is that
 # verb's, not the act's.
 _NEXT_VERB = re.compile(r",\s+and\s+(?!\w+ly\b)", re.IGNORECASE)
+_AND = re.compile(r"\band\b", re.IGNORECASE)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|t)\b", re.IGNORECASE)
 # "has accused", "have agreed": recent context whose day the text does not give.
 _PERFECT = re.compile(
@@ -116,6 +117,9 @@ def event_date(
             not spoken
             and not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
             and m.start() < own_end
+            # "sending ministers to France on Tuesday and would travel to Spain": Tuesday is
+            # the sending's
+            and not (m.end() <= trigger_at and _AND.search(clause, m.end(), trigger_at))
         )
     ]
     phrases.sort(key=lambda m: _distance(m, trigger_at))
