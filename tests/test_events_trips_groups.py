@@ -322,6 +322,15 @@ def test_each_of_two_coordinated_trips_has_its_own_day():
     }
 
 
+def test_one_protest_read_with_more_and_fewer_targets_is_one_act_at_the_fewer():
+    found = _found(
+        "The United Arab Emirates said it had summoned Sweden's ambassador to protest \"the "
+        'abusive remarks by the Foreign Minister of Sweden against Saudi Arabia."',
+        LATER,
+    )
+    assert {(kind, sides) for kind, sides, _ in found} == {("criticism", ("AE", "SE"))}
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

@@ -156,7 +156,19 @@ def _within_sentence(drafts: list[Draft]) -> list[Draft]:
             )
         ]
         kept.append(draft)
-    return kept
+    return [k for k in kept if not any(_narrower(other, k) for other in kept)]
+
+
+def _narrower(one: Draft, other: Draft) -> bool:
+    """One speaker's act of one type, read twice in a sentence with fewer and with more
+    targets ("summoned Sweden's envoy to protest remarks against Saudi Arabia"): one act, and
+    the fewer targets are the ones it was made to."""
+    return (
+        one.type == other.type
+        and SOURCE in one.roles
+        and _same_source(one, other)
+        and set(one.sides) < set(other.sides)
+    )
 
 
 def _talks_named_by_meeting(draft: Draft, same: list[Draft]) -> bool:
