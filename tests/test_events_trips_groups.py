@@ -200,6 +200,27 @@ def test_former_officials_and_private_people_act_for_no_state(text: str) -> None
     assert not _found(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "But on Thursday morning, the alleged assailant, who has been tied to Korean "
+        "nationalist and anti-U.S. protests, shouted his opposition to U.S.-South Korean "
+        "military exercises and called for Korean reunification.",
+        "In the 1980s, pro-democracy protesters against a South Korean government attacked "
+        "and burned U.S. government facilities.",
+        "Economists speculated that Japan would meet the IMF in April.",
+    ],
+)
+def test_people_who_are_no_state_make_no_act_of_one(text: str) -> None:
+    assert not _found(text, LATER)
+
+
+def test_analysts_reporting_a_state_s_act_do_not_stop_it():
+    assert ("criticism", ("IR", "SA"), LATER) in _found(
+        "Analysts said Saudi Arabia condemned Iran on Wednesday.", LATER
+    )
+
+
 def test_a_serving_official_after_a_former_one_still_acts():
     found = _found(
         "Former U.S. President Jimmy Carter was in Paris. French President Francois Mitterrand "

@@ -156,11 +156,17 @@ def non_state_lead(sentence: str, start: int, verb: int, found: list[Mention]) -
     attending a meeting with President Sarney called on ...", "Syria's rebels said"): then
     the officials named after it are not who acts."""
     lead = next((m for m in found if start <= m.start < verb), None)
-    return (
+    if (
         lead is not None
         and lead.role == NOT_STATE
         and _LEAD_WORDS.fullmatch(sentence, start, lead.start) is not None
-    )
+    ):
+        return True
+    # "The alleged assailant, who ..., called for ...": people who are no state, unless what
+    # follows is what they said another did ("Analysts said Saudi Arabia pushed ...")
+    t = tables()
+    people = t.not_state_lead.match(sentence, start, verb)
+    return people is not None and not t.saying.search(sentence, people.end(), verb)
 
 
 def subject(
@@ -176,6 +182,9 @@ def subject(
         antecedent = [m for m in side_mentions(found) if m.end <= who.start() and m.role == ACTOR]
         if antecedent and not sentence[antecedent[-1].end : who.start()].strip(" ,"):
             return antecedent[-1:]
+        head = sentence[max(0, who.start() - 40) : who.start()].rstrip(" ,")
+        if any(m.end() == len(head) for m in tables().not_state.finditer(head)):
+            return []  # "the alleged assailant, who ... called for": no state
     if non_state_lead(sentence, start, match.start(), found):
         return []
     before = [

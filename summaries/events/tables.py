@@ -44,6 +44,7 @@ class Tables:
     actor_noun: re.Pattern[str]
     deed: re.Pattern[str]
     not_state: re.Pattern[str]
+    not_state_lead: re.Pattern[str]
     place_before: re.Pattern[str]
     victim_before: re.Pattern[str]
     new_verb: re.Pattern[str]
@@ -134,6 +135,16 @@ def tables() -> Tables:
             re.IGNORECASE,
         ),
         not_state=re.compile(rf"(?:'s?)?\s+(?:{alternation(nouns['not_state'])})\b", re.IGNORECASE),
+        # A clause opening with such people ("The alleged assailant ... called for ...",
+        # "Notable conservatives in the United States have attacked ...")
+        not_state_lead=re.compile(
+            # after an opening phrase: "But on Thursday morning, the alleged assailant ..."
+            r"\W*(?:(?:but|and|yet)\s+)?(?:(?:[\w'-]+\s+){0,5}?[\w'-]+,\s+)?"
+            r"(?:(?:the|a|an|some|many|several|most|other|notable|alleged|leading|"
+            r"pro-[\w-]+|anti-[\w-]+)\s+)*(?:[\w-]+\s+)?"
+            rf"(?:{alternation(nouns['not_state'])})\b",
+            re.IGNORECASE,
+        ),
         place_before=re.compile(
             rf"(?:\b(?:{alternation(raw['places']['before'])})\s+(?:the\s+)?"
             # "the resort town of Sharm el-Sheikh, Egypt": a town's country is a place
