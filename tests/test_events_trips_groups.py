@@ -221,6 +221,14 @@ def test_analysts_reporting_a_state_s_act_do_not_stop_it():
     )
 
 
+def test_an_envoy_telling_his_own_minister_what_his_state_must_do_is_no_appeal():
+    found = _found(
+        "Before the U.S. imposes tariffs, Japan's ambassador to the U.S., Nobuo Matsunaga, "
+        "told Foreign Minister Tadashi Kuranari that Japan must address market issues."
+    )
+    assert "appeal" not in {kind for kind, _, _ in found}
+
+
 def test_a_serving_official_after_a_former_one_still_acts():
     found = _found(
         "Former U.S. President Jimmy Carter was in Paris. French President Francois Mitterrand "

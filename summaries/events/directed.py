@@ -329,12 +329,15 @@ def directed(
         targets = subject(sentence, match, start, found, story)
         until = targets[0].start if targets and targets[0].start >= 0 else match.start()
         # "X said Y must ...", not "X must, and Y ..."
+        # the last one who says it, even of its own state ("Japan's ambassador told the
+        # minister Japan must ...": no appeal), not someone named before ("before the U.S.
+        # imposes tariffs, Japan's ambassador told ...")
         speakers = [
             m for m in side_mentions(found)
-            if m.end <= until and m.side not in {t.side for t in targets}
-            and tables().saying.search(sentence, m.end, until)
+            if m.end <= until and tables().saying.search(sentence, m.end, until)
             and not _POSTED_TO.search(sentence, max(0, m.start - 30), m.start)
-        ]  # fmt: skip
+        ][-1:]  # fmt: skip
+        speakers = [m for m in speakers if m.side not in {t.side for t in targets}]
         if not speakers and sentence.lstrip().startswith('"'):
             # '"Russia must withdraw its troops," Merkel told reporters'
             speaker = quoted_speaker(sentence, match.end(), found)
