@@ -360,6 +360,15 @@ def test_one_protest_read_with_more_and_fewer_targets_is_one_act_at_the_fewer():
     assert {(kind, sides) for kind, sides, _ in found} == {("criticism", ("AE", "SE"))}
 
 
+def test_the_place_of_a_speaker_s_own_trip_does_not_speak():
+    found = _found(
+        "On the tarmac, Netanyahu, with his wife, Sara, at his side, declared his visit to "
+        'Washington a "historic" trip.',
+        date(2015, 3, 2),
+    )
+    assert "praise" not in {kind for kind, _, _ in found}
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

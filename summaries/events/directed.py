@@ -61,6 +61,9 @@ _SAME_SUBJECT = re.compile(r"\band\s+(?:(?:has|have|had|also|then|later)\s+)*$",
 _TARGET_WINDOW_WORDS = 25
 
 
+_PREPOSITION = re.compile(r"\b(?:to|in|at|from|of|with|on|for|about)\b", re.IGNORECASE)
+
+
 _QUOTE_MARK = re.compile(r"[\"“”]")
 
 
@@ -144,6 +147,7 @@ def _speaker(
         m for m in found
         if m.start >= verb.end() and m.role == ACTOR and m.side
         and len(sentence[verb.end() : m.start].split()) <= 3
+        and not _PREPOSITION.search(sentence, verb.end(), m.start)  # "declared his visit to X"
     ]  # fmt: skip
     if after:
         return after[0]
