@@ -61,6 +61,12 @@ _SAME_SUBJECT = re.compile(r"\band\s+(?:(?:has|have|had|also|then|later)\s+)*$",
 _TARGET_WINDOW_WORDS = 25
 
 
+# "declared his visit to Washington a historic trip": the speaker's own act is judged, not
+# the place it went to.
+_OWN_ACT = re.compile(
+    r"\b(?:his|her|their|its|my|our)\s+(?:[\w-]+\s+){0,2}?(?:to|in|with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _PREPOSITION = re.compile(r"\b(?:to|in|at|from|of|with|on|for|about)\b", re.IGNORECASE)
 
 
@@ -97,6 +103,7 @@ def judgements(sentence: str, index: int, found: list[Mention], story: Story) ->
                 m for m in found
                 if m.side and m.side != speaker.side and m is not speaker
                 and (m.role in (ACTOR, DEED) or m.kind == "demonym" and m.role == OTHER)
+                and not _OWN_ACT.search(sentence, max(0, m.start - 40), m.start)
             ]  # fmt: skip
             if not others:
                 continue
