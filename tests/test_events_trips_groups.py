@@ -369,6 +369,13 @@ def test_the_place_of_a_speaker_s_own_trip_does_not_speak():
     assert "praise" not in {kind for kind, _, _ in found}
 
 
+def test_a_state_named_as_a_yardstick_is_no_target():
+    assert not _found(
+        "Argentina is requesting only 1.95 billion dlrs in new loans, compared with Mexico's "
+        "7.7 billion."
+    )
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

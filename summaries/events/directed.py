@@ -67,6 +67,12 @@ _OWN_ACT = re.compile(
     r"\b(?:his|her|their|its|my|our)\s+(?:[\w-]+\s+){0,2}?(?:to|in|with)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "requesting 1.95 billion dlrs, compared with Mexico's 7.7 billion": a yardstick, no target
+_COMPARED = re.compile(
+    r"\b(?:compared\s+(?:with|to)|than|unlike|as\s+(?:did|has|had|does))\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 _PREPOSITION = re.compile(r"\b(?:to|in|at|from|of|with|on|for|about)\b", re.IGNORECASE)
 
 
@@ -177,7 +183,11 @@ def _objects(
     words = sentence[match.end() : end].split()
     limit = match.end() + len(" ".join(words[:_TARGET_WINDOW_WORDS])) + 1
     # From the trigger's start: "expelled two Russian diplomats" holds its own object.
-    after = [m for m in found if match.start() < m.start < min(end, limit) and m.side]
+    after = [
+        m for m in found
+        if match.start() < m.start < min(end, limit) and m.side
+        and not _COMPARED.search(sentence, max(0, m.start - 30), m.start)
+    ]  # fmt: skip
     first = next((m for m in after if m.role in (ACTOR, DEED) and m.side not in exclude), None)
     if first is None:
         first = next(
