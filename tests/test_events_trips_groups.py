@@ -273,6 +273,11 @@ def test_a_serving_official_after_a_former_one_still_acts():
             "U.S. threats to impose tariffs on Japan have pushed Tokyo to act.",
             ("threat", ("JP", "US"), LATER),
         ),
+        (
+            "The United States has warned of further sanctions should Putin extend his "
+            "country's military presence.",
+            ("threat", ("RU", "US"), None),
+        ),
     ],
 )
 def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:
