@@ -278,6 +278,11 @@ def test_a_serving_official_after_a_former_one_still_acts():
             "country's military presence.",
             ("threat", ("RU", "US"), None),
         ),
+        (
+            "Islamabad considers the attacks \"a blatant breach of Pakistan's sovereignty by "
+            'Iran," the ministry said.',
+            ("accusation", ("IR", "PK"), LATER),
+        ),
     ],
 )
 def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:

@@ -303,6 +303,8 @@ _POSTED_TO = re.compile(r"\b(?:ambassador|envoy|embassy)\s+to\s+(?:the\s+)?$", r
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _PARTICIPLE_END = re.compile(r"(?:ed|en)$", re.IGNORECASE)  # not "was critical of"
+_BREACH = re.compile(r"(?:breach|violation)$", re.IGNORECASE)
+_BREACH_BY = re.compile(r"(?:\s+[\w'-]+){0,5}?\s+by\s+(?:the\s+)?")
 _NOMINAL = re.compile(r"(?:protest|complaint|criticism|condemnation|rebuke)s?$", re.IGNORECASE)
 
 
@@ -346,6 +348,14 @@ def directed(
         and _PASSIVE.search(sentence, max(0, match.start() - 25), match.start())
     ):
         return []  # "a professor was accused of ...": the one acted on, no actor named
+    breacher = _BREACH_BY.match(sentence, match.end(), end)
+    if breacher is not None and _BREACH.match(match.group()):
+        # "considers the attacks a breach of Pakistan's sovereignty by Iran": the subject
+        # accuses the one after "by"
+        agents = [m for m in side_mentions(found) if m.start == breacher.end()]
+        accusers = speaking(subject(sentence, match, start, found, story), sentence)
+        if agents and accusers and agents[0].side != accusers[0].side:
+            return [([accusers[0], agents[0]], [SOURCE, TARGET])]
     if _SUBJECT_IS_TARGET.match(match.group()):
         targets = subject(sentence, match, start, found, story)
         until = targets[0].start if targets and targets[0].start >= 0 else match.start()
