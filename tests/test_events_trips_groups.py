@@ -283,6 +283,11 @@ def test_a_serving_official_after_a_former_one_still_acts():
             'Iran," the ministry said.',
             ("accusation", ("IR", "PK"), LATER),
         ),
+        (
+            "The Biden administration imposed the \u201cfirst tranche\u201d of economic measures "
+            "in response to Russia's invasion of Ukraine.",
+            ("sanctions", ("RU", "US"), LATER),
+        ),
     ],
 )
 def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:
