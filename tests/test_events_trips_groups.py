@@ -9,6 +9,7 @@ import pytest
 
 from summaries.events import extract_events
 from summaries.events.mentions import Story, mentions
+from summaries.events.names import clean_name
 
 TUESDAY = date(1987, 10, 20)
 LATER = date(2022, 2, 23)  # a Wednesday, after the Soviet Union
@@ -803,3 +804,16 @@ def test_talks_with_banks_guess_no_state_and_a_posting_does_not_speak():
         "Kuranari that Japan must open its markets."
     )
     assert all(e.sides != ("JP", "US") for e in found)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Datuk Seri Ismail Sabri Yaakob", "Ismail Sabri Yaakob"),
+        ("Sheikh Tamim bin Hamad", "Tamim bin Hamad"),
+        ("Dr. Abiy Ahmed", "Abiy Ahmed"),
+        ("Tony Tan", "Tony Tan"),
+    ],
+)
+def test_honorifics_are_not_part_of_a_name(raw: str, name: str) -> None:
+    assert clean_name(raw) == name

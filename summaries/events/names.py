@@ -107,5 +107,13 @@ def is_name(text: str, t: Tables) -> bool:
     return sum(ch.isalpha() for ch in text) > 1
 
 
+# Honorifics before a name ("Datuk Seri Ismail Sabri Yaakob", "Sheikh Tamim", "Dr. Abiy"):
+# not part of how tables and later mentions name the person.
+_HONORIFIC = re.compile(
+    r"^(?:(?:Datuk|Dato'?|Tan\s+Sri|Tun|Seri|Sheikh|Sir|Dame|Dr\.?|Mr\.?|Mrs\.?|Ms\.?"
+    r"|Madam|Mme\.?|Shri|Hon\.?|Honourable|Alhaji|Haji)\s+)+(?=\S+\s+\S)"
+)
+
+
 def clean_name(name: str) -> str:
-    return re.sub(r"'s?$", "", name.strip().rstrip(".,"))
+    return _HONORIFIC.sub("", re.sub(r"'s?$", "", name.strip().rstrip(".,")))
