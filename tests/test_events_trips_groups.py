@@ -392,6 +392,20 @@ def test_a_state_named_as_a_yardstick_is_no_target():
     )
 
 
+def test_a_trip_to_a_region_visits_the_countries_listed_each_without_the_departure_day():
+    found = _found(
+        "U.S. Commerce Secretary Malcolm Baldrige leaves on Saturday on a 10-day trip to the "
+        "Far East to improve business relations with China, South Korea and the Philippines. "
+        "Baldrige will be in Peking from April 21 to 24.",
+        date(1987, 4, 14),
+    )
+    assert found == {
+        ("visit", ("CN", "US"), date(1987, 4, 21)),
+        ("visit", ("KR", "US"), None),
+        ("visit", ("PH", "US"), None),
+    }
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

@@ -128,6 +128,7 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
             )  # fmt: skip
             if story.last_draft is not None and actors == story.last_draft.actors:
                 draft.follows = story.last_draft
+            draft.one_of_stops = etype.mode == VISIT and len(groups) > 1
             drafts.append(draft)
     drafts.extend(judgements(sentence, index, everyone, story))
     return drafts

@@ -319,6 +319,8 @@ def _finish(draft: Draft, story: Story) -> Event:
 
 def _date_of(draft: Draft, story: Story) -> tuple[date | None, str | None]:
     """The day one report of an act gives it, by the guidelines' date rules (when.py)."""
+    if draft.one_of_stops:
+        return None, None
     return event_date(
         draft.clause,
         draft.trigger_at - draft.clause_at,

@@ -77,6 +77,9 @@ class Draft:
     sentences: list[str]
     places: list[str] = field(default_factory=list)
     follows: Draft | None = None  # the act "the two sides" continues
+    # one of several stops of a trip read from one trigger: the day the trip begins is not
+    # the day of each stop ("leaves on Saturday on a trip to China, Korea and Japan")
+    one_of_stops: bool = False
     reports: list[Draft] = field(default_factory=list)  # later reports of the same act
 
     @property

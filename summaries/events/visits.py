@@ -182,6 +182,12 @@ def _destinations(
             break
     if places:
         return places
+    if _REGION.match(sentence, match.end()):
+        # "a 10-day trip to the Far East to ... improve relations with China, South Korea and
+        # the Philippines": the countries the sentence lists are the stops
+        places = _listed(sentence, [m for m in after if m.role == ACTOR and m.kind == "name"])
+        if places:
+            return places
     named = [m for m in inside if m.role == PLACE and not _ORIGIN.search(sentence, 0, m.start)]
     if named:
         return named[:1]
@@ -195,6 +201,23 @@ _NOTHING_AFTER = re.compile(
     r"\s*(?:(?:on|this|last|earlier|late)\s+\w+\s*|(?:yesterday|today)\s*)?(?:[.;]|$)",
     re.IGNORECASE,
 )
+
+
+_REGION = re.compile(
+    r"\s*(?:the\s+)?(?:Far\s+East|Middle\s+East|(?:South[\s-]?East\s+|Central\s+|East\s+)?Asia"
+    r"|Europe|(?:West\s+|East\s+|Southern\s+)?Africa|(?:Latin|South|Central)\s+America"
+    r"|Gulf|Caribbean|Pacific|Scandinavia|Balkans|Baltics|region)\b",
+)
+
+
+def _listed(sentence: str, mentions: list[Mention]) -> list[Mention]:
+    """The first list of countries among `mentions` ("China, South Korea and Japan")."""
+    listed: list[Mention] = []
+    for m in mentions:
+        if listed and not _AND.fullmatch(sentence[listed[-1].end : m.start]):
+            break
+        listed.append(m)
+    return listed if len(listed) > 1 else []
 
 
 def _here(story: Story) -> list[Mention]:
