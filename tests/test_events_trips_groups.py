@@ -406,6 +406,15 @@ def test_a_trip_to_a_region_visits_the_countries_listed_each_without_the_departu
     }
 
 
+def test_a_meeting_in_a_named_country_with_someone_unplaced_is_with_its_officials():
+    found = _found(
+        "U.S. Commerce Secretary Malcolm Baldrige spoke on Monday. In Hong Kong, Baldrige will "
+        "hold meetings on April 27 with Governor David Wilson.",
+        date(1987, 4, 14),
+    )
+    assert ("meeting", ("HK", "US"), date(1987, 4, 27)) in found
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

@@ -15,7 +15,7 @@ import re
 
 from summaries import countries
 from summaries.events import wholestory
-from summaries.events.mentions import ACTOR, Mention, Story
+from summaries.events.mentions import ACTOR, PLACE, Mention, Story
 from summaries.events.model import BOTH
 from summaries.events.names import NAME, STOP_NAMES, Person
 from summaries.events.scene import (
@@ -170,8 +170,10 @@ def reciprocal(
     if len(picked) == 1 and _BARE_MEET.fullmatch(match.group()):
         return []  # "the advisory group will meet on Wednesday": who meets is all it says
     if len(picked) == 1 and picked[0].official:
-        extra = _unintroduced(sentence, match, start, end, found, picked[0], story) or _implicit(
-            picked[0], sentence[start:end], story
+        extra = (
+            _unintroduced(sentence, match, start, end, found, picked[0], story)
+            or _host_where(name, sentence, match, end, found, picked[0])
+            or _implicit(picked[0], sentence[start:end], story)
         )
         if extra is not None:
             picked.append(extra)
@@ -295,6 +297,23 @@ def _implicit(only: Mention, clause: str, story: Story) -> Mention | None:
             if code != only.side:
                 return Mention(-1, -1, code, ACTOR, "story")
     return None
+
+
+_WITH_NAMED = re.compile(
+    r"(?:\s+[\w$.-]+){0,4}?\s+with\s+(?:(?-i:[A-Z])[\w.'-]*\s+){1,6}?(?-i:[A-Z])[\w'-]+"
+)
+
+
+def _host_where(
+    name: str, sentence: str, match: re.Match[str], end: int, found: list[Mention], only: Mention
+) -> Mention | None:
+    """ "In Hong Kong, Baldrige will hold meetings with Governor David Wilson": a meeting
+    with someone the story does not place, in a named country, is with that country's
+    officials -- hosts meet visitors at home."""
+    if name not in ("meeting", "negotiation") or not _WITH_NAMED.match(sentence, match.end(), end):
+        return None
+    places = {m.side for m in found if m.role == PLACE and m.side and m.side != only.side}
+    return Mention(-1, -1, places.pop(), ACTOR, "place") if len(places) == 1 else None
 
 
 def _unintroduced(
