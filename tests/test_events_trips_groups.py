@@ -415,6 +415,28 @@ def test_a_meeting_in_a_named_country_with_someone_unplaced_is_with_its_official
     assert ("meeting", ("HK", "US"), date(1987, 4, 27)) in found
 
 
+def test_an_office_only_one_state_has_places_its_holder():
+    found = _found(
+        "After meeting with visiting Senate Majority Leader Mitch McConnell, a Republican, "
+        "Netanyahu said the deal was bad.",
+        date(2015, 3, 2),
+    )
+    assert {(kind, sides) for kind, sides, _ in found} == {
+        ("meeting", ("IL", "US")),
+        ("visit", ("IL", "US")),
+    }
+
+
+def test_a_partner_list_needs_a_comma_or_a_conjunction():
+    found = _found(
+        "The senators and U.S. semiconductor industry representatives met with Commerce "
+        "Secretary Malcolm Baldrige and State Department officials to discuss Japan's alleged "
+        "violations of the agreement.",
+        date(1987, 3, 20),
+    )
+    assert "meeting" not in {kind for kind, _, _ in found}
+
+
 def test_a_threat_to_security_is_no_threat_made():
     assert not _found('"The greatest threat to our security is Iran," Netanyahu said.', LATER)
 

@@ -54,8 +54,11 @@ _FIRST_PARTNER = re.compile(
 )
 
 
+# "with X, Y and the Z", "with X as well as Y's" -- a comma or a conjunction, not "with
+# Baldrige and officials to discuss Japan's ...".
 _NEXT_PARTNER = re.compile(
-    r"\s*,?\s*(?:(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)?(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
+    r"(?:\s*,\s*(?:(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)?"
+    r"|\s+(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
     re.IGNORECASE,
 )
 

@@ -471,6 +471,7 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             continue
         if person is not None:
             side = side or person.side or story.officeholder(person.name)
+            side = side or _one_country_title(sentence, start, match.end(), t)
             person.side = person.side or side
         if side is None and person is None:
             continue
@@ -503,6 +504,13 @@ def _fellow_officials(
         fellows.append(Mention(hit.start, hit.end, hit.side, ACTOR, "title", None, title))
         last = hit
     return fellows
+
+
+def _one_country_title(sentence: str, start: int, end: int, t: Tables) -> str | None:
+    """The state of an office only one state has ("Senate Majority Leader Mitch McConnell",
+    "Chancellor of the Exchequer Nigel Lawson"), named without the state ([title_countries])."""
+    found = t.title_country.search(sentence, max(0, start - 40), end)
+    return t.title_countries[" ".join(found.group().casefold().split())] if found else None
 
 
 def _off_duty(sentence: str, start: int, gap: int, title_start: int, t: Tables) -> bool:

@@ -45,6 +45,8 @@ class Tables:
     deed: re.Pattern[str]
     not_state: re.Pattern[str]
     not_state_lead: re.Pattern[str]
+    title_countries: dict[str, str]
+    title_country: re.Pattern[str]
     place_before: re.Pattern[str]
     victim_before: re.Pattern[str]
     new_verb: re.Pattern[str]
@@ -135,6 +137,12 @@ def tables() -> Tables:
             re.IGNORECASE,
         ),
         not_state=re.compile(rf"(?:'s?)?\s+(?:{alternation(nouns['not_state'])})\b", re.IGNORECASE),
+        title_countries={
+            " ".join(k.casefold().split()): v for k, v in raw["title_countries"].items()
+        },
+        title_country=re.compile(
+            rf"\b(?:{alternation(list(raw['title_countries']))})\b", re.IGNORECASE
+        ),
         # A clause opening with such people ("The alleged assailant ... called for ...",
         # "Notable conservatives in the United States have attacked ...")
         not_state_lead=re.compile(

@@ -73,7 +73,12 @@ def visit(
     if trigger.startswith(("visiting", "host", "played host")) and after and after[0].official:
         # "told visiting U.S. Secretary of State Shultz", "hosted Japan's prime minister"
         visitor = after[0]
-        host = subject(sentence, match, start, found, story) or _here(story)
+        # "After meeting with visiting Senator McConnell, Netanyahu said": the main clause's
+        # subject hosts
+        later = [
+            m for m in found if m.start > visitor.end and m.official and m.side != visitor.side
+        ]
+        host = subject(sentence, match, start, found, story) or later[:1] or _here(story)
         return [([visitor, h], [SOURCE, TARGET]) for h in host[:1] if h.side != visitor.side]
     destinations = _destinations(sentence, match, after, inside, story)
     visitors = _visitor_after_by(sentence, destinations, found) or [
