@@ -427,6 +427,15 @@ def test_an_office_only_one_state_has_places_its_holder():
     }
 
 
+def test_the_minister_of_international_trade_and_industry_is_japan_s():
+    found = _found(
+        "Japan's trade ministry spoke. The minister of international trade and industry, Hajime "
+        "Tamura, said there was deep regret over the U.S. measures.",
+        date(1987, 4, 17),
+    )
+    assert ("criticism", ("JP", "US"), date(1987, 4, 17)) in found
+
+
 def test_a_partner_list_needs_a_comma_or_a_conjunction():
     found = _found(
         "The senators and U.S. semiconductor industry representatives met with Commerce "
