@@ -436,6 +436,15 @@ def test_the_minister_of_international_trade_and_industry_is_japan_s():
     assert ("criticism", ("JP", "US"), date(1987, 4, 17)) in found
 
 
+def test_the_one_named_after_a_speech_verb_speaks_only_after_a_quote():
+    found = _found(
+        "Supreme Leader Ayatollah Ali Khamenei spoke. He suggested the U.S. President's message "
+        '"included dishonest assertions," he is quoted as saying.',
+        date(2015, 3, 21),
+    )
+    assert ("criticism", ("IR", "US"), date(2015, 3, 21)) in found
+
+
 def test_a_partner_list_needs_a_comma_or_a_conjunction():
     found = _found(
         "The senators and U.S. semiconductor industry representatives met with Commerce "

@@ -73,6 +73,7 @@ _COMPARED = re.compile(
     r"(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
+_INVERTED = re.compile(r"[,\"”]\s*$")
 _PREPOSITION = re.compile(r"\b(?:to|in|at|from|of|with|on|for|about)\b", re.IGNORECASE)
 
 
@@ -161,6 +162,7 @@ def _speaker(
         if m.start >= verb.end() and m.role == ACTOR and m.side
         and len(sentence[verb.end() : m.start].split()) <= 3
         and not _PREPOSITION.search(sentence, verb.end(), m.start)  # "declared his visit to X"
+        and _INVERTED.search(sentence, 0, verb.start())  # '...," said Zarif', not 'He said the'
     ]  # fmt: skip
     if after:
         return after[0]
