@@ -445,6 +445,16 @@ def test_the_one_named_after_a_speech_verb_speaks_only_after_a_quote():
     assert ("criticism", ("IR", "US"), date(2015, 3, 21)) in found
 
 
+def test_he_after_an_official_named_by_title_alone_is_that_official():
+    found = _found(
+        "Ukraine's east is calm. The report paints a picture of devastation, said U.N. High "
+        "Commissioner for Human Rights Zeid Ra'ad Al Hussein. He called on Ukraine to end the "
+        "fighting.",
+        date(2015, 3, 2),
+    )
+    assert ("appeal", ("UA", "UN"), date(2015, 3, 2)) in found
+
+
 def test_a_partner_list_needs_a_comma_or_a_conjunction():
     found = _found(
         "The senators and U.S. semiconductor industry representatives met with Commerce "

@@ -123,6 +123,7 @@ class Story:
     previous_person: Person | None = None  # last_person before the sentence being read
     people_table: bool = True  # may leaders' sides come from config/officeholders.toml
     pending_title: tuple[str, str] | None = None  # (side, title) named without a name
+    previous_title: tuple[str, str] | None = None  # pending_title of the sentence before
     last_draft: Any = None  # the latest act read (acts.Draft), for "the two sides"
     _main: list[str] | None = None
     _sentences: list[str] | None = None
@@ -289,6 +290,7 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
     """The sides-to-be of one sentence, in order, with officials linked to their countries."""
     t = tables()
     pending, story.pending_title = story.pending_title, None
+    story.previous_title = pending
     story.previous_person = story.last_person
     hits = _gazetteer_hits(sentence, story, t)
     found = _titled(sentence, hits, story, t)

@@ -240,6 +240,11 @@ def subject(
             person = named[-1] if named else story.previous_person or person
         if person is not None and person.side:
             return [from_person(person)]
+        if story.previous_title is not None and _HE_OR_SHE.search(head):
+            # "..., said U.N. High Commissioner for Human Rights Zeid Ra'ad Al Hussein. He
+            # called for ...": the official the sentence before named by title
+            side, title = story.previous_title
+            return [Mention(-1, -1, side, ACTOR, "title", None, title)]
     earlier = [m for m in side_mentions(found) if m.end <= start and m.role == ACTOR]
     if earlier:
         return [earlier[0]]
