@@ -886,7 +886,24 @@ def test_talks_with_banks_guess_no_state_and_a_posting_does_not_speak():
         ("Sheikh Tamim bin Hamad", "Tamim bin Hamad"),
         ("Dr. Abiy Ahmed", "Abiy Ahmed"),
         ("Tony Tan", "Tony Tan"),
+        ("FM Qureshi", "Qureshi"),
     ],
 )
 def test_honorifics_are_not_part_of_a_name(raw: str, name: str) -> None:
     assert clean_name(raw) == name
+
+
+def test_a_two_word_name_with_another_first_name_is_not_the_officeholder():
+    text = (
+        "Robert Costa of The Washington Post shared news of a meeting. Costa said the senator "
+        "praised Israel."
+    )
+    assert all("PT" not in sides for _, sides, _ in _found(text, None))
+
+
+def test_the_first_word_after_an_agency_dateline_is_no_name():
+    text = (
+        "Havana, Cuba (CNN)Photos published on Monday show Fidel Castro meeting with five Cuban "
+        "agents who served sentences in the United States. Obama spoke."
+    )
+    assert not _found(text, None)

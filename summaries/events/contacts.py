@@ -319,6 +319,9 @@ def _host_where(
     return Mention(-1, -1, places.pop(), ACTOR, "place") if len(places) == 1 else None
 
 
+_OPENING = re.compile(r"[^.!?]{0,60}\((?:CNN|Reuters|AP|AFP)\)\s*")
+
+
 def _unintroduced(
     sentence: str,
     trigger: re.Match[str],
@@ -346,6 +349,8 @@ def _unintroduced(
         words = name.split()
         if words[0] in STOP_NAMES or tables().title_pattern.fullmatch(name):
             continue
+        if len(words) == 1 and _OPENING.fullmatch(sentence, 0, match.start()):
+            continue  # "(CNN)Photos published ...": the first word after a dateline
         if words[-1] in _INSTITUTIONS:
             continue
         side = story.country_of(words[-1], exclude=only.side)

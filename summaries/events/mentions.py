@@ -216,9 +216,11 @@ class Story:
         if not self.people_table:
             return None
         side = officials.side_of(name, self.published)
-        surname = name.split()[-1] if name.split() else ""
-        if side is None and len(surname) >= 4 and surname != name:
-            side = officials.side_of(surname, self.published)  # "Abd Rabbu Mansour Hadi"
+        words = name.split()
+        if side is None and len(words) >= 3 and len(words[-1]) >= 4:
+            # "Abd Rabbu Mansour Hadi" for "Abdrabbuh Mansour Hadi"; not "Robert Costa" for
+            # "António Costa": a two-word name with another first name is someone else
+            side = officials.side_of(words[-1], self.published)
         return side
 
     def register(self, person: Person) -> Person:

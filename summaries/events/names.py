@@ -115,5 +115,10 @@ _HONORIFIC = re.compile(
 )
 
 
+# Abbreviated titles: "FM Qureshi", "PM Modi".
+_TITLE_ABBREVIATION = re.compile(r"^(?:FM|PM|Pres\.)\s+(?=\S)")
+
+
 def clean_name(name: str) -> str:
-    return _HONORIFIC.sub("", re.sub(r"'s?$", "", name.strip().rstrip(".,")))
+    name = re.sub(r"'s?$", "", name.strip().rstrip(".,"))
+    return _TITLE_ABBREVIATION.sub("", _HONORIFIC.sub("", name))
