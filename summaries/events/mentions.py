@@ -446,8 +446,8 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
                 owner.role = "linked"
         off_duty = _off_duty(sentence, start, hits[k].end if start < match.start() else start,
                              match.start(), t)  # fmt: skip
-        if off_duty:
-            side = None
+        if off_duty is not None:
+            side, start = None, off_duty
         elif side is None:
             of = (_COUNTERPART_OF if title == "counterpart" else _TITLE_OF).match(sentence, end)
             if of:
@@ -470,7 +470,7 @@ def _titled(sentence: str, hits: list[Mention], story: Story, t: Tables) -> list
             person = name_before(sentence, start, title, side, story, t)
             if person is not None:
                 start = max(0, sentence.rfind(person.name.split()[0], 0, start))
-        if off_duty:  # "former President Bush", "Brazilian business leaders": no state acts
+        if off_duty is not None:  # "former President Bush", "Brazilian business leaders"
             out.append(Mention(start, end, "", NOT_STATE, "title"))
             continue
         if person is not None:
@@ -517,12 +517,14 @@ def _one_country_title(sentence: str, start: int, end: int, t: Tables) -> str | 
     return t.title_countries[" ".join(found.group().casefold().split())] if found else None
 
 
-def _off_duty(sentence: str, start: int, gap: int, title_start: int, t: Tables) -> bool:
-    """Whether a title names no one acting for a state: a former or retired holder
-    ("former Mossad chief", "ex-President"), or a private body's leader ("Brazilian business
-    leaders", the words from `gap` to the title) -- the guidelines code neither."""
-    before = sentence[max(0, start - 12) : title_start]
-    return bool(_FORMER.search(before)) or bool(t.not_state.search(sentence, gap, title_start))
+def _off_duty(sentence: str, start: int, gap: int, title_start: int, t: Tables) -> int | None:
+    """Where a title that names no one acting for a state begins: a former or retired
+    holder ("Former Mossad chief", "ex-President"), or a private body's leader ("Brazilian
+    business leaders", the words from `gap` to the title) -- the guidelines code neither."""
+    former = _FORMER.search(sentence, max(0, start - 12), title_start)
+    if former is not None:
+        return min(start, former.start())
+    return start if t.not_state.search(sentence, gap, title_start) else None
 
 
 def _possessed_name(
