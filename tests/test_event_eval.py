@@ -280,3 +280,14 @@ def _run_plover(capsys, *argv: str) -> tuple[int, str, str]:
     status = args.func(args)
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def test_every_gold_file_shipped_with_the_tests_reads_by_the_guidelines_codes():
+    """The hand-coded gold in tests/data/events (seeds, other outlets) must stay readable:
+    codes, types and dates are checked by the same reader `diplobot eval events` uses."""
+    shipped = sorted((Path(__file__).parent / "data" / "events").rglob("*gold.jsonl"))
+    with_text = [p for p in shipped if "same_source" not in p.parts]
+    assert len(with_text) >= 4
+    for path in with_text:
+        stories = read_gold(path)  # raises GoldError on an unknown code, type or date
+        assert sum(len(story.events) for story in stories) > 0, path
