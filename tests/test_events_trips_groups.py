@@ -289,6 +289,19 @@ def test_a_serving_official_after_a_former_one_still_acts():
             "in response to Russia's invasion of Ukraine.",
             ("sanctions", ("RU", "US"), LATER),
         ),
+        (
+            "Washington charged France, West Germany and Spain with unfair practices.",
+            ("accusation", ("DE", "ES", "FR", "US"), LATER),
+        ),
+        (
+            "The United States strongly approves of Saudi Arabia's campaign.",
+            ("praise", ("SA", "US"), LATER),
+        ),
+        (
+            '"We will firmly and strongly respond to any North Korean provocation," South '
+            "Korea's defence minister said.",
+            ("threat", ("KP", "KR"), LATER),
+        ),
     ],
 )
 def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:
