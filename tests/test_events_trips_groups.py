@@ -302,6 +302,14 @@ def test_a_serving_official_after_a_former_one_still_acts():
             "Korea's defence minister said.",
             ("threat", ("KP", "KR"), LATER),
         ),
+        (
+            "Azerbaijan has asked Moscow to suspend military ties with Armenia.",
+            ("appeal", ("AZ", "RU"), None),
+        ),
+        (
+            "Colombian President Juan Manuel Santos will fly to Caracas to meet Chavez.",
+            ("visit", ("CO", "VE"), None),
+        ),
     ],
 )
 def test_acts_in_everyday_wording(text: str, expected: tuple) -> None:
@@ -476,6 +484,35 @@ def test_a_partner_list_needs_a_comma_or_a_conjunction():
         date(1987, 3, 20),
     )
     assert "meeting" not in {kind for kind, _, _ in found}
+
+
+def test_touring_and_calling_up():
+    assert ("visit", ("CN", "GH"), None) in _found(
+        "Chinese Premier Wen Jiabao visited Tanzania after touring Egypt, Ghana and Angola.",
+        date(2006, 6, 24),
+    )
+    assert ("phone_call", ("IN", "US"), date(2019, 5, 24)) in _found(
+        "US President Donald Trump on Friday called up Prime Minister Narendra Modi.",
+        date(2019, 5, 25),
+    )
+
+
+def test_their_talks_after_two_officials_are_between_them():
+    found = _found(
+        "Japan's foreign minister has urged her Iranian counterpart to exercise restraint, "
+        "citing a readout of their telephone talks issued by Tokyo.",
+        LATER,
+    )
+    assert ("phone_call", ("IR", "JP"), LATER) in found
+
+
+def test_judged_sanctions_are_on_the_state_that_imposed_them():
+    found = _found(
+        "The U.S. sanctions target Russian banks. Russian deputy Foreign Minister Sergey "
+        "Ryabkov condemned the new sanctions.",
+        LATER,
+    )
+    assert ("criticism", ("RU", "US"), LATER) in found
 
 
 def test_a_threat_to_security_is_no_threat_made():

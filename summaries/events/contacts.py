@@ -35,14 +35,17 @@ _BOTH_SIDES = re.compile(
 )
 
 
+_THEIR = re.compile(r"\btheir\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _TWO = re.compile(r"\b(?:the\s+two|both)\b", re.IGNORECASE)
 
 
 # How a contact trigger reaches its partners.
-_LINKING_END = re.compile(r"\b(?:with|between|to|visiting|by)\s*$", re.IGNORECASE)
+_LINKING_END = re.compile(r"\b(?:with|between|to|visiting|by|up)\s*$", re.IGNORECASE)
 
 
-_DIRECT_OBJECT_TRIGGER = re.compile(r"^(?:met|meets|meet|received|told)\b", re.IGNORECASE)
+_DIRECT_OBJECT_TRIGGER = re.compile(
+    r"^(?:met|meets|meet|received|told|phoned|telephoned)\b", re.IGNORECASE
+)
 
 
 _MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
@@ -110,6 +113,12 @@ def reciprocal(
 ) -> list[tuple[list[Mention], list[str]]]:
     if non_state_lead(sentence, start, match.start(), found):
         return []  # "Brazilian business leaders attending a meeting with Sarney": no state
+    if _THEIR.search(sentence, max(0, match.start() - 25), match.start()):
+        # "urged her Iranian counterpart ..., citing a readout of their telephone talks": the
+        # two officials the sentence names
+        pair = _one_per_side([m for m in found if m.official and m.role == ACTOR])
+        if len(pair) == 2:
+            return [(pair, [BOTH, BOTH])]
     inside = [m for m in side_mentions(found) if start <= m.start < end and m.role == ACTOR]
     head = sentence[start : match.start()]
     if _BOTH_SIDES.search(head) or (
@@ -260,7 +269,9 @@ def _partners(
             ok = _NEXT_PARTNER.fullmatch(gap)
         elif _GATHERING.search(match.group()):
             ok = _OF_PARTNER.fullmatch(gap)
-        elif linked or (name == "meeting" and _DIRECT_OBJECT_TRIGGER.match(match.group())):
+        elif linked or (
+            name in ("meeting", "phone_call") and _DIRECT_OBJECT_TRIGGER.match(match.group())
+        ):
             ok = _MODIFIERS.fullmatch(gap)
         else:
             ok = _FIRST_PARTNER.fullmatch(gap)

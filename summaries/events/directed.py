@@ -74,6 +74,7 @@ _COMPARED = re.compile(
     re.IGNORECASE,
 )
 _INVERTED = re.compile(r"[,\"”]\s*$")
+_ADDRESSED = re.compile(r"\s+(?:on\s+|upon\s+)?(?:the\s+)?")
 _PREPOSITION = re.compile(r"\b(?:to|in|at|from|of|with|on|for|about)\b", re.IGNORECASE)
 
 
@@ -390,7 +391,12 @@ def directed(
     if name == "appeal":
         # "called for efforts to end the Israeli strikes": an appeal's other side is the one
         # addressed, not the doer of what is asked about.
-        objects = [m for m in objects if m.role == ACTOR]
+        # Right after the verb it is the one addressed ("asked Moscow to suspend military ties").
+        objects = [
+            m
+            for m in objects
+            if m.role == ACTOR or _ADDRESSED.fullmatch(sentence, match.end(), m.start)
+        ]
     targets = (
         objects
         or _object_pronoun(sentence, match, found, exclude, story)

@@ -26,7 +26,7 @@ from summaries.events.tables import tables
 # Where a clause ends: a new clause's target or subject is someone else's.
 _CLAUSE_BREAK = re.compile(
     r";|\s--\s|\s—\s|:\s|,\s+(?:but|while|whereas|which|who|although|though|after|"
-    r"before|as(?!\s+well\s+as)|when|since|because|where|saying|adding|according)\b|\bbut\b|\bwhile\b"
+    r"before|as(?!\s+well\s+as)|when|since|because|where|saying|adding|according|citing)\b|\bbut\b|\bwhile\b"
 )
 
 
