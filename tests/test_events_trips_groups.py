@@ -506,6 +506,16 @@ def test_their_talks_after_two_officials_are_between_them():
     assert ("phone_call", ("IR", "JP"), LATER) in found
 
 
+def test_the_two_governments_do_not_take_over_talks_someone_named_held():
+    story = (
+        "Chinese Premier Wen Jiabao arrived in Uganda for a visit. The two governments signed "
+        "six agreements on Friday after Wen Jiabao held talks with Ugandan President Yoweri "
+        "Museveni."
+    )
+    found = {(kind, sides) for kind, sides, _ in _found(story, date(2006, 6, 24))}
+    assert ("negotiation", ("CN", "UG")) in found
+
+
 def test_judged_sanctions_are_on_the_state_that_imposed_them():
     found = _found(
         "The U.S. sanctions target Russian banks. Russian deputy Foreign Minister Sergey "

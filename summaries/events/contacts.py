@@ -121,6 +121,12 @@ def reciprocal(
             return [(pair, [BOTH, BOTH])]
     inside = [m for m in side_mentions(found) if start <= m.start < end and m.role == ACTOR]
     head = sentence[start : match.start()]
+    both = _BOTH_SIDES.search(head)
+    later = [m for m in inside if start + (both.end() if both else 0) <= m.start < match.start()]
+    if both and later and sentence[start + both.end() : later[0].start].strip(" ,"):
+        # "The two governments signed ... after Wen held talks": Wen holds them (but "both
+        # Rwanda and Kenya agreed" names the two)
+        head = ""
     if _BOTH_SIDES.search(head) or (
         _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
     ):
