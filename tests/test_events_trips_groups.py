@@ -516,6 +516,17 @@ def test_the_two_governments_do_not_take_over_talks_someone_named_held():
     assert ("negotiation", ("CN", "UG")) in found
 
 
+def test_the_two_leaders_of_the_sentence_are_the_two_it_names():
+    found = _found(
+        "US President Donald Trump on Friday called up Prime Minister Narendra Modi and the "
+        "two leaders agreed to meet in Osaka. Sri Lanka's Sirisena and Saudi Arabia's King "
+        "Salman also called.",
+        date(2019, 5, 25),
+    )
+    agreements = {sides for kind, sides, _ in found if kind == "agreement"}
+    assert agreements == {("IN", "US")}
+
+
 def test_judged_sanctions_are_on_the_state_that_imposed_them():
     found = _found(
         "The U.S. sanctions target Russian banks. Russian deputy Foreign Minister Sergey "

@@ -130,6 +130,10 @@ def reciprocal(
     if _BOTH_SIDES.search(head) or (
         _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
     ):
+        here = _one_per_side([m for m in found if m.official and m.end <= match.start()])
+        if len(here) == 2:
+            # "Trump called up Modi ... and the two leaders agreed to meet": the sentence's own
+            return [(here, [BOTH, BOTH])]
         previous = story.last_draft
         if previous is None:
             # "The two ministers were speaking after signing" (not a bare "they")
