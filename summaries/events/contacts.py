@@ -113,38 +113,10 @@ def reciprocal(
 ) -> list[tuple[list[Mention], list[str]]]:
     if non_state_lead(sentence, start, match.start(), found):
         return []  # "Brazilian business leaders attending a meeting with Sarney": no state
-    if _THEIR.search(sentence, max(0, match.start() - 25), match.start()):
-        # "urged her Iranian counterpart ..., citing a readout of their telephone talks": the
-        # two officials the sentence names
-        pair = _one_per_side([m for m in found if m.official and m.role == ACTOR])
-        if len(pair) == 2:
-            return [(pair, [BOTH, BOTH])]
     inside = [m for m in side_mentions(found) if start <= m.start < end and m.role == ACTOR]
-    head = sentence[start : match.start()]
-    both = _BOTH_SIDES.search(head)
-    later = [m for m in inside if start + (both.end() if both else 0) <= m.start < match.start()]
-    if both and later and sentence[start + both.end() : later[0].start].strip(" ,"):
-        # "The two governments signed ... after Wen held talks": Wen holds them (but "both
-        # Rwanda and Kenya agreed" names the two)
-        head = ""
-    if _BOTH_SIDES.search(head) or (
-        _BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2
-    ):
-        here = _one_per_side([m for m in found if m.official and m.end <= match.start()])
-        if len(here) == 2:
-            # "Trump called up Modi ... and the two leaders agreed to meet": the sentence's own
-            return [(here, [BOTH, BOTH])]
-        previous = story.last_draft
-        if previous is None:
-            # "The two ministers were speaking after signing" (not a bare "they")
-            pair = _last_two_sides(story) if _TWO.search(sentence, start, end) else []
-            return [(pair, [BOTH, BOTH])] if pair else []
-        if previous.type in ("phone_call", "meeting", "visit") and name not in (
-            "agreement",
-            "meeting",
-        ):
-            return []  # what "they discussed" in a call or meeting is that call or meeting
-        return [(list(previous.actors), [BOTH] * len(previous.actors))]
+    two = _the_two(name, sentence, match, start, end, found, inside, story)
+    if two is not None:
+        return two
     if _MEETING_END.search(match.group()) and _OF_NEXT.match(sentence, match.end()):
         # "a meeting of the Group of Seven", "of EC ministers": the body named after "of",
         # and whoever the clause's subject is -- nothing else the clause names
@@ -204,6 +176,50 @@ def reciprocal(
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
+
+
+def _the_two(
+    name: str,
+    sentence: str,
+    match: re.Match[str],
+    start: int,
+    end: int,
+    found: list[Mention],
+    inside: list[Mention],
+    story: Story,
+) -> list[tuple[list[Mention], list[str]]] | None:
+    """The parties of a contact named as "their", "the two sides", "both" or "they": the two
+    officials the sentence names before it, else the previous act's sides; None when the
+    clause does not speak of them so."""
+    if _THEIR.search(sentence, max(0, match.start() - 25), match.start()):
+        # "urged her Iranian counterpart ..., citing a readout of their telephone talks"
+        pair = _one_per_side([m for m in found if m.official and m.role == ACTOR])
+        if len(pair) == 2:
+            return [(pair, [BOTH, BOTH])]
+    head = sentence[start : match.start()]
+    both = _BOTH_SIDES.search(head)
+    later = [m for m in inside if start + (both.end() if both else 0) <= m.start < match.start()]
+    if both and later and sentence[start + both.end() : later[0].start].strip(" ,"):
+        # "The two governments signed ... after Wen held talks": Wen holds them (but "both
+        # Rwanda and Kenya agreed" names the two)
+        head = ""
+    if not (
+        _BOTH_SIDES.search(head)
+        or (_BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2)
+    ):
+        return None
+    here = _one_per_side([m for m in found if m.official and m.end <= match.start()])
+    if len(here) == 2:
+        # "Trump called up Modi ... and the two leaders agreed to meet": the sentence's own
+        return [(here, [BOTH, BOTH])]
+    previous = story.last_draft
+    if previous is None:
+        # "The two ministers were speaking after signing" (not a bare "they")
+        pair = _last_two_sides(story) if _TWO.search(sentence, start, end) else []
+        return [(pair, [BOTH, BOTH])] if pair else []
+    if previous.type in ("phone_call", "meeting", "visit") and name not in ("agreement", "meeting"):
+        return []  # what "they discussed" in a call or meeting is that call or meeting
+    return [(list(previous.actors), [BOTH] * len(previous.actors))]
 
 
 # The partner the trigger names, when it is no state: no other side is guessed.
