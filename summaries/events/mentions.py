@@ -14,6 +14,7 @@ and before 1993 the European Community is EC, after it the EU.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +38,9 @@ from summaries.events.tables import Tables, tables, words_of
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
 NOT_STATE = "not_state"  # "Syria's rebels", "Australian labor unions": never a side
 _MAX_PEOPLE = 200
+# The first sentences that name a person are enough to vote on their country; a long page
+# naming one person hundreds of times need not be read whole for each name.
+_COUNTRY_OF_SENTENCES = 40
 # Between a country and its official's title: "Pakistani caretaker Foreign Minister",
 # "Taiwan's Vice Foreign Minister", "Japan's top diplomat", "U.S. Trade Representative".
 _TITLE_GAP = re.compile(
@@ -196,9 +200,8 @@ class Story:
     def _country_of(self, surname: str, exclude: str) -> str | None:
         counts: dict[str, int] = {}
         t = tables()
-        for sentence in self.sentences():
-            if surname not in sentence:
-                continue
+        naming = (s for s in self.sentences() if surname in s)
+        for sentence in itertools.islice(naming, _COUNTRY_OF_SENTENCES):
             hits = _gazetteer_hits(sentence, self, t)
             for hit in hits:
                 if hit.side == exclude or _role(sentence, hit, hits, t) not in (ACTOR, DEED):
