@@ -1,4 +1,5 @@
-"""Fixtures shared by the test files: the Bot API test double, and a story dated this week."""
+"""Fixtures shared by the test files: the Bot API test double, a story dated this week, and
+the tables a store of schema v7 did not have (for migration tests)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,26 @@ def _write_recent_article(folder: Path) -> Path:
 def recent_article() -> Callable[[Path], Path]:
     """Writes RECENT, dated two days before today, into a folder and returns its path."""
     return _write_recent_article
+
+
+# The tables schema v8 to v10 added: dropping them turns a store back into a v7 one.
+TABLES_SINCE_V7 = (
+    "near_bands",
+    "cluster_sides",
+    "clusters",
+    "country_totals",
+    "person_counts",
+    "country_days",
+    "cluster_weeks",
+)
+
+
+@pytest.fixture
+def drop_tables_since_v7() -> Callable[[Callable[[str], object]], None]:
+    """A function that drops the tables of schema v8-v10 through a connection's `execute`."""
+
+    def drop(execute: Callable[[str], object]) -> None:
+        for table in TABLES_SINCE_V7:
+            execute(f"DROP TABLE {table}")
+
+    return drop

@@ -62,7 +62,7 @@ def test_near_duplicates_are_found_after_reopening_the_store(tmp_path):
         assert outcome.status == "duplicate" and store.article_count() == 1
 
 
-def test_version_1_database_is_migrated_and_backfilled(tmp_path):
+def test_version_1_database_is_migrated_and_backfilled(tmp_path, drop_tables_since_v7):
     path = tmp_path / "v1.db"
     with Store(path) as store:
         ingest_paths(store, [SEED_003])
@@ -78,16 +78,7 @@ def test_version_1_database_is_migrated_and_backfilled(tmp_path):
     for column in ("outlet", "title", "published"):
         conn.execute(f"ALTER TABLE article_sources DROP COLUMN {column}")
     conn.execute("DROP TABLE events")
-    for table in (
-        "near_bands",
-        "cluster_sides",
-        "clusters",
-        "country_totals",
-        "person_counts",
-        "country_days",
-        "cluster_weeks",
-    ):
-        conn.execute(f"DROP TABLE {table}")
+    drop_tables_since_v7(conn.execute)
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()

@@ -198,7 +198,7 @@ def _the_two(
             return [(pair, [BOTH, BOTH])]
     head = sentence[start : match.start()]
     both = _BOTH_SIDES.search(head)
-    later = [m for m in inside if start + (both.end() if both else 0) <= m.start < match.start()]
+    later = [m for m in inside if both and start + both.end() <= m.start < match.start()]
     if both and later and sentence[start + both.end() : later[0].start].strip(" ,"):
         # "The two governments signed ... after Wen held talks": Wen holds them (but "both
         # Rwanda and Kenya agreed" names the two)
