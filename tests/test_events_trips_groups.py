@@ -82,6 +82,13 @@ def test_a_group_without_a_code_is_always_its_members():
     assert ("accusation", ("CN", "DE", "FR", "GB", "IR", "RU", "US"), TUESDAY) in found
 
 
+def test_world_powers_are_the_p5_plus_1_only_beside_iran():
+    p5 = ("negotiation", ("CN", "DE", "FR", "GB", "IR", "RU", "US"), TUESDAY)
+    assert p5 in _found("Nuclear talks intensified on Tuesday between world powers and Iran.")
+    assert not _found("Nuclear talks intensified on Tuesday between other world powers and Iran.")
+    assert not _found("Trade talks intensified on Tuesday between world powers and Japan.")
+
+
 def test_a_group_is_its_code_unless_the_story_spells_out_its_members():
     meeting = "Finance ministers of the Group of Seven opened a two-day meeting on Tuesday."
     members = (
@@ -978,3 +985,19 @@ def test_the_first_word_after_an_agency_dateline_is_no_name():
         "agents who served sentences in the United States. Obama spoke."
     )
     assert not _found(text, None)
+
+
+def test_the_time_has_come_for_another_state_to_act_is_an_appeal():
+    text = (
+        '"The time has come now for Iran in particular to make some very tough decisions," '
+        "British Foreign Secretary Philip Hammond said on Tuesday."
+    )
+    assert ("appeal", ("GB", "IR"), TUESDAY) in _found(text)
+    assert not _found("It is time for us to go home, British Foreign Secretary Hammond said.")
+
+
+def test_an_envoys_act_that_names_no_one_else_is_addressed_to_the_host_state():
+    apology = "The North Korean ambassador in Bangladesh issued an apology on Tuesday."
+    assert ("message", ("BD", "KP"), TUESDAY) in _found(apology)
+    # a warning to the envoy's own citizens concerns no state
+    assert not _found("The French Embassy in Bamako warned its citizens on Tuesday to be on alert.")

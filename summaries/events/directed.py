@@ -282,6 +282,22 @@ def _asks_own_state(
     )
 
 
+def _envoys_host(
+    sentence: str, sources: list[Mention], found: list[Mention], exclude: set[str]
+) -> list[Mention]:
+    """ "The North Korean ambassador in Bangladesh issued an apology": an envoy's act that
+    names no one else is addressed to the state the envoy is posted to."""
+    for source in sources:
+        host = next((m for m in found if m.start > source.start and m.side), None)
+        if (
+            host is not None
+            and host.side not in exclude
+            and _ENVOY_IN.search(sentence, source.start, host.start)
+        ):
+            return [host]
+    return []
+
+
 def _military_doer(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
@@ -302,6 +318,12 @@ def _military_doer(
 
 
 # "Japan's ambassador to the U.S.": the state an envoy is posted to does not speak.
+# "The French Embassy in Bamako warned its citizens": the envoy's own people, not the host
+_OWN_PEOPLE = re.compile(r"\s+(?:its|their|his|her|our)\b", re.IGNORECASE)
+_ENVOY_IN = re.compile(
+    r"\s*(?:ambassador|envoy|embassy|charg[eé] d'affaires)\s+(?:in|to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _POSTED_TO = re.compile(r"\b(?:ambassador|envoy|embassy)\s+to\s+(?:the\s+)?$", re.IGNORECASE)
 _BY_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -403,6 +425,10 @@ def directed(
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
         or _military_doer(name, sentence, match, exclude, story)
         or _the_parties(name, sentence, match, exclude, story)
+        or (
+            not _OWN_PEOPLE.match(sentence, match.end())
+            and _envoys_host(sentence, sources, found, exclude)
+        )
     )
     if not targets:
         return []

@@ -344,6 +344,11 @@ def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
     if t.short_cues & words_of(sentence):
         hits.extend(_short_names(sentence, hits, story, t))
         hits.sort(key=lambda m: m.start)
+    for alias, code, needs in t.group_aliases:
+        named = alias.search(sentence)
+        if named is not None and any(h.side == needs for h in hits):
+            hits.append(Mention(named.start(), named.end(), code, ACTOR, "org"))
+            hits.sort(key=lambda m: m.start)
     return hits
 
 

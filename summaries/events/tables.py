@@ -61,6 +61,8 @@ class Tables:
     short_name: re.Pattern[str]
     short_cues: frozenset[str]
     groups: dict[str, tuple[tuple[str, ...], bool]]  # code -> (members, always expanded)
+    # a phrase naming a group in a sentence that names one state: (pattern, group, state)
+    group_aliases: tuple[tuple[re.Pattern[str], str, str], ...]
     ec_until: date
     successors: dict[str, tuple[str, date]]
     historic_forms: dict[str, str]
@@ -198,6 +200,15 @@ def tables() -> Tables:
             code: (tuple(group["members"]), bool(group.get("always", False)))
             for code, group in raw["groups"].items()
         },
+        group_aliases=tuple(
+            (
+                re.compile(rf"(?<!other\s)(?<!\w){re.escape(group['alias'])}\b", re.IGNORECASE),
+                code,
+                group["alias_with"],
+            )
+            for code, group in raw["groups"].items()
+            if "alias" in group
+        ),
         ec_until=date.fromisoformat(history["ec_until"]),
         successors=_until(history["successors"]),
         historic_forms=dict(history["historic_forms"]),
