@@ -1001,3 +1001,14 @@ def test_an_envoys_act_that_names_no_one_else_is_addressed_to_the_host_state():
     assert ("message", ("BD", "KP"), TUESDAY) in _found(apology)
     # a warning to the envoy's own citizens concerns no state
     assert not _found("The French Embassy in Bamako warned its citizens on Tuesday to be on alert.")
+
+
+def test_a_threat_of_reprisals_in_a_two_state_story_is_on_the_other_state():
+    row = (
+        "The United States and Japan are locked in a dispute over semiconductors. Japanese "
+        "officials said Tokyo had kept its side of the pact with the United States. "
+    )
+    threat = ("threat", ("JP", "US"), None)
+    assert threat in _found(row + "Washington has threatened to take retaliatory action.")
+    # a warning of no reprisal names no target
+    assert threat not in _found(row + "Washington has warned that the pact is fragile.")

@@ -298,6 +298,25 @@ def _envoys_host(
     return []
 
 
+# A threat of reprisals names what it threatens, if not whom ("has threatened to take
+# retaliatory action"); "warned that", "threatens to undermine" do not.
+_PUNITIVE = re.compile(
+    r"\b(?:retaliat\w*|sanctions?|countermeasures?|reprisals?|punitive|tariffs?)\b", re.IGNORECASE
+)
+
+
+def _counterpart(sources: list[Mention], exclude: set[str], story: Story) -> list[Mention]:
+    """The other state of a two-state story ("Washington has threatened to take retaliatory
+    action"): an act that names no one else is on it."""
+    pair = wholestory.the_pair(story)
+    if pair is None or len(sources) != 1 or sources[0].side not in pair:
+        return []
+    other = pair[1] if sources[0].side == pair[0] else pair[0]
+    if other in exclude:
+        return []
+    return [Mention(-1, -1, other, ACTOR, "name")]
+
+
 def _military_doer(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
@@ -428,6 +447,11 @@ def directed(
         or (
             not _OWN_PEOPLE.match(sentence, match.end())
             and _envoys_host(sentence, sources, found, exclude)
+        )
+        or (
+            name == "threat"
+            and _PUNITIVE.search(sentence, match.start(), match.end() + 80)
+            and _counterpart(sources, exclude, story)
         )
     )
     if not targets:

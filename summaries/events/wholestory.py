@@ -64,3 +64,24 @@ def operation_names(story: Story) -> frozenset[str]:
             m.group(1) for m in _OPERATION_NAME.finditer(story.text)
         )
     return story.facts["operations"]
+
+
+def the_pair(story: Story) -> tuple[str, str] | None:
+    """The two states a story is about, when it is about two: they hold most of its mentions
+    of states (a trade row between Washington and Tokyo), so an act of one that names no
+    other side is on the other."""
+    if "pair" not in story.facts:
+        counts = Counter(
+            side_code(story, m.target, story.text[m.start : m.end])
+            for m in story.text_mentions()
+            if m.kind != "org"
+        )
+        ranked = counts.most_common(3)
+        total = sum(counts.values())
+        pair = None
+        if len(ranked) >= 2 and ranked[1][1] >= 2:
+            third = ranked[2][1] if len(ranked) > 2 else 0
+            if ranked[0][1] + ranked[1][1] >= 0.8 * total and ranked[1][1] >= 2 * third:
+                pair = (ranked[0][0], ranked[1][0])
+        story.facts["pair"] = pair
+    return story.facts["pair"]
