@@ -1012,3 +1012,25 @@ def test_a_threat_of_reprisals_in_a_two_state_story_is_on_the_other_state():
     assert threat in _found(row + "Washington has threatened to take retaliatory action.")
     # a warning of no reprisal names no target
     assert threat not in _found(row + "Washington has warned that the pact is fragile.")
+
+
+def test_a_colon_goes_on_to_list_the_partners_it_counts():
+    text = (
+        "U.S. President Bill Clinton spoke by phone on Tuesday with five leaders: British Prime "
+        "Minister Tony Blair, Irish Prime Minister Bertie Ahern and three others."
+    )
+    found = _found(text)
+    assert ("phone_call", ("GB", "US"), TUESDAY) in found
+    assert ("phone_call", ("IE", "US"), TUESDAY) in found
+    trip = _found("Chinese Premier Li Peng will visit three countries: Pakistan, India and Nepal.")
+    assert {("visit", ("CN", side), None) for side in ("IN", "NP", "PK")} <= trip
+
+
+def test_partners_after_with_are_not_parties_to_each_other():
+    text = (
+        "The auctions were suspended because the bank planned a new system after talks with "
+        "the World Bank and the International Monetary Fund."
+    )
+    assert not _found(text)
+    with_subject = "Zambia held talks with the World Bank and the International Monetary Fund."
+    assert ("negotiation", ("IMF", "WORLDBANK", "ZM"), TUESDAY) in _found(with_subject)

@@ -52,7 +52,9 @@ _MODIFIERS = re.compile(r"\s*(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE)
 
 
 _FIRST_PARTNER = re.compile(
-    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to|from|by)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}",
+    r"\s*(?:[^\s,;]+\s+){0,4}?(?:with|between|among|and|to|from|by)\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}"
+    # "with five leaders: Blair, ...": a counted plural the list after a colon spells out
+    r"(?:(?:[\w'-]+\s+){0,5}?(?-i:[a-z][\w'-]*)s:\s+)?",
     re.IGNORECASE,
 )
 
@@ -66,6 +68,9 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+# Partners named after "with" are one side's partners, not parties to each other.
+_WITH_END = re.compile(r"\bwith$", re.IGNORECASE)
+_WITH_NEXT = re.compile(r"\s+with\b", re.IGNORECASE)
 _EXCLUDED = re.compile(r"\b(?:excluded|barred|left\s+out)\b", re.IGNORECASE)
 # "talks with its 14-bank advisory committee": a partner that is no state.
 _PRIVATE_PARTNER = re.compile(
@@ -149,7 +154,14 @@ def reciprocal(
             name, sentence, match, [m for m in inside if m.start > match.start()], found
         )
     else:
-        inside = subject(sentence, match, start, found, story) + inside
+        lead = subject(sentence, match, start, found, story)
+        if not lead and (
+            _WITH_END.search(match.group()) or _WITH_NEXT.match(sentence, match.end())
+        ):
+            listed = _partners(name, sentence, match, inside, found)
+            if len(listed) > 1 and len(listed) == len(inside):
+                return []  # "after talks with the World Bank and the IMF": with whom, not who
+        inside = lead + inside
     picked = _one_per_side(inside)
     if len(picked) == 1 and picked[0].official and name == "negotiation":
         hosts = [h for h in _hosts(sentence, match, found, end) if h.side != picked[0].side]

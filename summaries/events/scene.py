@@ -93,6 +93,13 @@ _OPENING_CLAUSE = re.compile(
 )
 
 
+# A counted plural that a colon goes on to list ("talks with three neighbours: ...").
+_COUNTED = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\b[^,;:]{0,60}s$",
+    re.IGNORECASE,
+)
+
+
 def clause_span(
     sentence: str, at: int, end: int, asides: Sequence[tuple[int, int]] = ()
 ) -> tuple[int, int]:
@@ -107,8 +114,11 @@ def clause_span(
         if not any(a <= brk.start() < b for a, b in asides):
             start = brk.end()
     for stop in _CLAUSE_BREAK.finditer(sentence, end):
-        if not any(a <= stop.start() < b for a, b in asides):
-            return start, stop.start()
+        if any(a <= stop.start() < b for a, b in asides):
+            continue
+        if stop.group().startswith(":") and _COUNTED.search(sentence, end, stop.start()):
+            continue  # "spoke by phone with five leaders: A, B and C": the list goes on
+        return start, stop.start()
     return start, len(sentence)
 
 
