@@ -1034,3 +1034,16 @@ def test_partners_after_with_are_not_parties_to_each_other():
     assert not _found(text)
     with_subject = "Zambia held talks with the World Bank and the International Monetary Fund."
     assert ("negotiation", ("IMF", "WORLDBANK", "ZM"), TUESDAY) in _found(with_subject)
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        ("China decried Japan's decision on Tuesday.", ("CN", "JP")),
+        ("The Kremlin hit out at Tokyo on Tuesday.", ("JP", "SU")),
+        ("Beijing took aim at the Japanese government on Tuesday.", ("CN", "JP")),
+        ("China lambasted Japan on Tuesday.", ("CN", "JP")),
+    ],
+)
+def test_news_verbs_of_criticism(text, sides):
+    assert ("criticism", sides, TUESDAY) in _found(text)

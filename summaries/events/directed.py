@@ -192,6 +192,13 @@ def _objects(
         and not _COMPARED.search(sentence, max(0, m.start - 30), m.start)
     ]  # fmt: skip
     first = next((m for m in after if m.role in (ACTOR, DEED) and m.side not in exclude), None)
+    if (
+        _AT_END.search(match.group())
+        and after
+        and after[0].side not in exclude
+        and _THE.fullmatch(sentence, match.end(), after[0].start)
+    ):
+        first = after[0]  # "hit out at Washington": the one right after "at" is its object
     if first is None:
         first = next(
             (m for m in after if m.role == OTHER and m.kind == "demonym" and m.side not in exclude),
@@ -339,6 +346,8 @@ def _military_doer(
 # "Japan's ambassador to the U.S.": the state an envoy is posted to does not speak.
 # "The French Embassy in Bamako warned its citizens": the envoy's own people, not the host
 _OWN_PEOPLE = re.compile(r"\s+(?:its|their|his|her|our)\b", re.IGNORECASE)
+_AT_END = re.compile(r"\bat$", re.IGNORECASE)
+_THE = re.compile(r"\s*(?:the\s+)?", re.IGNORECASE)
 _ENVOY_IN = re.compile(
     r"\s*(?:ambassador|envoy|embassy|charg[eé] d'affaires)\s+(?:in|to)\s+(?:the\s+)?$",
     re.IGNORECASE,
