@@ -44,7 +44,7 @@ _LINKING_END = re.compile(r"\b(?:with|between|to|visiting|by|up)\s*$", re.IGNORE
 
 
 _DIRECT_OBJECT_TRIGGER = re.compile(
-    r"^(?:met|meets|meet|received|told|phoned|telephoned)\b", re.IGNORECASE
+    r"^(?:met|meets|meet|received|told|phoned|telephoned|called|calls|calling)\b", re.IGNORECASE
 )
 
 

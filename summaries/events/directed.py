@@ -96,8 +96,8 @@ def judgements(sentence: str, index: int, found: list[Mention], story: Story) ->
             if _NEGATED.search(sentence, max(0, word.start() - 15), word.start()):
                 continue
             verb = min(
-                (v for v in t.speech_pattern.finditer(sentence) if not _APPEAL_CALL.match(
-                    sentence, v.end()
+                (v for v in t.speech_pattern.finditer(sentence) if not (
+                    v.group().lower().startswith("call") and _APPEAL_CALL.match(sentence, v.end())
                 )),
                 key=lambda v: abs(v.start() - word.start()),
                 default=None,

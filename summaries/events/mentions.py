@@ -276,8 +276,10 @@ class Story:
         return self._sentences
 
 
-def side_code(story: Story, code: str, surface: str) -> str:
-    """The code the guidelines use for a gazetteer code in this story's time."""
+def side_code(story: Story, code: str, surface: str, body: bool = False) -> str:
+    """The code the guidelines use for a gazetteer code in this story's time. `body` marks
+    an organisation's code: the European Community's "EC" is the EU after Maastricht, while
+    Ecuador's ISO code is "EC" in every year."""
     t = tables()
     historic = t.historic_forms.get(surface.strip())
     if historic:
@@ -286,7 +288,7 @@ def side_code(story: Story, code: str, surface: str) -> str:
     for earlier in (t.dated_forms.get(surface.strip()), t.successors.get(code)):
         if earlier is not None and when is not None and when < earlier[1]:
             return earlier[0]
-    if code in ("EU", "EC"):
+    if body and code in ("EU", "EC"):
         return "EC" if when is not None and when < t.ec_until else "EU"
     return code
 
@@ -333,9 +335,8 @@ def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
             code = t.organisations.get(found.target)
             if code is None or _part_of_longer_name(sentence, found.start, surface):
                 continue
-            hits.append(
-                Mention(found.start, found.end, side_code(story, code, surface), ACTOR, "org")
-            )
+            side = side_code(story, code, surface, body=True)
+            hits.append(Mention(found.start, found.end, side, ACTOR, "org"))
         elif found.kind == "demonym" and _after_given_name(sentence, found.start, t):
             continue  # "said Antonio French, a St. Louis alderman": a surname
         else:
@@ -361,9 +362,8 @@ def _short_names(sentence: str, hits: list[Mention], story: Story, t: Tables) ->
         code = next((c for c in t.short_names[match.group(1)] if c in story.bodies()), None)
         if code is not None:
             surface = match.group(1)
-            out.append(
-                Mention(match.start(1), match.end(1), side_code(story, code, surface), ACTOR, "org")
-            )
+            side = side_code(story, code, surface, body=True)
+            out.append(Mention(match.start(1), match.end(1), side, ACTOR, "org"))
     return out
 
 
