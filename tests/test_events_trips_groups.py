@@ -1047,3 +1047,18 @@ def test_partners_after_with_are_not_parties_to_each_other():
 )
 def test_news_verbs_of_criticism(text, sides):
     assert ("criticism", sides, TUESDAY) in _found(text)
+
+
+def test_a_verb_right_after_and_shares_the_clause_subject():
+    found = _found("Soviet leader Gorbachev hosted the Turkish president and criticized NATO.")
+    assert ("criticism", ("NATO", "SU"), TUESDAY) in found
+    assert ("criticism", ("NATO", "TR"), TUESDAY) not in found
+
+
+def test_his_after_a_judging_verb_is_the_other_official_named_before():
+    text = (
+        "U.S. President Ronald Reagan met Japanese Prime Minister Yasuhiro Nakasone on Tuesday "
+        "and praised his economic reforms."
+    )
+    assert ("praise", ("JP", "US"), TUESDAY) in _found(text)
+    assert not _found("Japanese Prime Minister Yasuhiro Nakasone praised his cabinet's reforms.")

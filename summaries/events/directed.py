@@ -46,7 +46,7 @@ _SUBJECT_IS_TARGET = re.compile(
 _LOOSE_OBJECT = frozenset({"threat", "sanctions"})
 
 
-_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|(?P<plural>them))\b", re.IGNORECASE)
+_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|his|(?P<plural>them|their))\b", re.IGNORECASE)
 
 
 _APPEAL_CALL = re.compile(r"\s+(?:on|upon|for)\b", re.IGNORECASE)  # "called on X": an appeal

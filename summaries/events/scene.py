@@ -149,6 +149,9 @@ _AND_VERB = re.compile(
 
 
 # ", calling for ...": a participle after a comma shares the clause's subject.
+# "Putin hosted the Turkish president and criticized NATO": a verb right after "and" shares
+# the clause's subject (not "... intent on annihilating Israel and threatening its allies").
+_AND_FINITE = re.compile(r"\band\s+(?:also\s+)?(?:\w+ly\s+)?$")
 _PARTICIPLE = re.compile(r"\w+ing\b")
 _COMMA = re.compile(r",\s*$")
 
@@ -208,6 +211,10 @@ def subject(
     if before and (
         _PREPOSITIONAL.match(match.group())
         or _AND_VERB.search(sentence, start, match.start())
+        or (
+            _AND_FINITE.search(sentence, start, match.start())
+            and not _PARTICIPLE.match(match.group())
+        )
         or (_PARTICIPLE.match(match.group()) and _COMMA.search(sentence, start, match.start()))
     ):
         # "visited Malaysia after talks in Thailand": the clause's subject, not the nearest --
