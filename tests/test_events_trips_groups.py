@@ -1062,3 +1062,76 @@ def test_his_after_a_judging_verb_is_the_other_official_named_before():
     )
     assert ("praise", ("JP", "US"), TUESDAY) in _found(text)
     assert not _found("Japanese Prime Minister Yasuhiro Nakasone praised his cabinet's reforms.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Gas talks between Russia, Ukraine and the European Union will be held in Brussels.",
+            ("negotiation", ("EU", "RU", "UA")),
+        ),
+        (
+            "Cuban and U.S. diplomats will hold a third round of talks in Washington.",
+            ("negotiation", ("CU", "US")),
+        ),
+        (
+            "Kazakh Prime Minister Karim Massimov is in Beijing. On Tuesday he held talks with "
+            "Chinese Premier Li Keqiang, and the two prime ministers signed an agreement.",
+            ("negotiation", ("CN", "KZ")),
+        ),
+        (
+            "Jordan's King Abdullah arrived in Cairo on Monday. He and Egyptian President Abdel "
+            "Fattah al-Sisi discussed the fight against Islamic State.",
+            ("negotiation", ("EG", "JO")),
+        ),
+        (
+            "Turkish Foreign Minister Mevlut Cavusoglu met Prime Minister Haider al-Abadi.",
+            ("meeting", ("IQ", "TR")),
+        ),
+        (
+            "German Chancellor Angela Merkel held talks with Prime Minister Shinzo Abe in Tokyo "
+            "during her first visit to Japan in seven years.",
+            ("visit", ("DE", "JP")),
+        ),
+        ("Iran's supreme leader lashed out at Washington on Tuesday.", ("criticism", ("IR", "US"))),
+        (
+            "The water ministers of Egypt, Sudan and Ethiopia reached agreement in Khartoum.",
+            ("agreement", ("EG", "ET", "SD")),
+        ),
+        (
+            "In a letter to U.N. Secretary-General Ban Ki-moon, Libya's government asked the world "
+            "body to help lift the arms embargo.",
+            ("appeal", ("LY", "UN")),
+        ),
+        (
+            "Moscow expelled an Estonian diplomat after Tallinn's expulsion of a Russian consul.",
+            ("sanctions", ("EE", "RU")),
+        ),
+        (
+            "A visit to Beijing by South Korea's defence minister, scheduled for next week, has "
+            "been postponed.",
+            ("visit_cancelled", ("CN", "KR")),
+        ),
+        (
+            "The U.N. Security Council met on Somalia. The 15-member council praised Somalia's "
+            "government for its progress.",
+            ("praise", ("SO", "UNSC")),
+        ),
+    ],
+)
+def test_sides_and_acts_of_everyday_reports(text, expected):
+    published = date(2015, 3, 10)  # the officials named held office then
+    assert expected in {(e.type, e.sides) for e in extract_events(text, published=published)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kazakhstan offered to host the next round of talks between the Syrian government and "
+        "the opposition.",
+        "The U.S. Chamber of Commerce urged China on Tuesday to drop new rules.",
+    ],
+)
+def test_no_act_between_states(text):
+    assert not _found(text)

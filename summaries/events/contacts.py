@@ -68,6 +68,8 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+_AND_CLAUSE = re.compile(r",\s+and\s")
+_BETWEEN_END = re.compile(r"\bbetween$", re.IGNORECASE)
 # Partners named after "with" are one side's partners, not parties to each other.
 _WITH_END = re.compile(r"\bwith$", re.IGNORECASE)
 _WITH_NEXT = re.compile(r"\s+with\b", re.IGNORECASE)
@@ -146,6 +148,13 @@ def reciprocal(
         picked = _one_per_side([*attendees, host])
         sides = {member for m in picked for member in wholestory.members(story, m.side)}
         return [(picked, [BOTH] * len(picked))] if len(sides) > 1 else []
+    if _BETWEEN_END.search(match.group()):
+        # "gas talks between Russia, Ukraine and the EU": the ones after "between" are the
+        # parties, whoever the clause's subject is ("Kazakhstan offered to host talks between")
+        listed = _one_per_side(
+            _partners(name, sentence, match, [m for m in inside if m.start > match.start()], found)
+        )
+        return [(listed, [BOTH] * len(listed))] if len(listed) > 1 else []
     if any(m.end <= match.start() for m in inside):
         # A subject before the trigger: it, and whoever the trigger links to it ("met with
         # X and Y", "talks between X and Y") -- not every state the clause names ("discussed
@@ -215,9 +224,13 @@ def _the_two(
         # "The two governments signed ... after Wen held talks": Wen holds them (but "both
         # Rwanda and Kenya agreed" names the two)
         head = ""
+    # "he held talks with Li, and the two prime ministers signed ...": a clause after ", and"
+    # has its own subject
+    own = _AND_CLAUSE.search(sentence, match.end(), end)
+    clause = sentence[start : own.start() if own else end]
     if not (
         _BOTH_SIDES.search(head)
-        or (_BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2)
+        or (_BOTH_SIDES.search(clause) and len({m.side for m in inside}) < 2)
     ):
         return None
     here = _one_per_side([m for m in found if m.official and m.end <= match.start()])

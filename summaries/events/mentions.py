@@ -72,7 +72,7 @@ _POSSESSIVE = re.compile(r"'s?\s+")
 _GIVEN_NAME = re.compile(r"(?<=[a-z,]\s)((?-i:[A-Z])[a-z]{2,})\s+$")
 # "the American Soybean Association", "the Japan Chamber of Commerce": a private body.
 _PRIVATE_BODY = re.compile(
-    r"(?:\s+(?-i:[A-Z])[\w&'-]*){1,3}\s+(?:Association|Federation|Company|Corporation|Corp"
+    r"(?:\s+(?-i:[A-Z])[\w&'-]*){0,3}\s+(?:Association|Federation|Company|Corporation|Corp"
     r"|Inc|Ltd|Chamber|Institute|Foundation|University|Society|Bank\s+of|Airlines?)\b"
 )
 # "representatives from Nigeria", "a delegation from the Soviet Union": the state they act for.

@@ -17,12 +17,13 @@ from summaries.events.tables import Tables
 if TYPE_CHECKING:
     from summaries.events.mentions import Story
 
-# A person's name: up to five capitalised words, with particles ("Mohammed bin Salman").
+# A person's name: up to five capitalised words, with particles ("Mohammed bin Salman",
+# "Haider al-Abadi").
 # Capitals of the Latin alphabets news spells names in ("Çavuşoğlu", "Šefčovič", "Ólafur").
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 NAME = re.compile(
     rf"[{_UPPER}][\w'.-]{{0,40}}(?:\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
-    rf"[{_UPPER}][\w'-]{{0,40}}){{0,4}}"
+    rf"(?:(?:al|el|ad|as|at|an|ar|az|ash)-)?[{_UPPER}][\w'-]{{0,40}}){{0,4}}"
 )
 _WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 _MONTHS = {

@@ -31,6 +31,7 @@ _CLAUSE_BREAK = re.compile(
 
 
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_HE_AND = re.compile(r"\b(?:he|she)\s+and\s+$", re.IGNORECASE)
 # "They were on a cruise that stopped in Tunis": a plural is not the one official last named.
 _THEY = re.compile(r"^\s*(?:they|their)\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
@@ -243,6 +244,14 @@ def subject(
         officials = [m for m in before if m.official]
         if not last.official and officials and last.role == DEED:
             return [officials[-1]]
+        person = story.previous_person  # the one named before this sentence
+        if (
+            _HE_AND.search(sentence, start, group[0].start)
+            and person is not None
+            and person.side
+            and person.side not in {m.side for m in group}
+        ):
+            return [from_person(person), *group]  # "He and President Putin discussed ..."
         return group
     head = sentence[start : match.start()]
     if _FIRST_PERSON.search(head) or head.lstrip().startswith('"'):

@@ -191,9 +191,13 @@ def tables() -> Tables:
             re.IGNORECASE,
         ),
         short_names={noun: tuple(codes) for noun, codes in raw["short_names"].items()},
-        short_cues=frozenset(noun.casefold().split("-")[0] for noun in raw["short_names"]),
+        short_cues=frozenset(
+            noun.casefold().replace("-", " ").split()[0] for noun in raw["short_names"]
+        ),
         short_name=re.compile(
-            rf"\b(?:the|The)\s+(?:[\w-]+'s\s+)?({alternation(raw['short_names'])})\b"
+            # "the Bank", "the Fund's", "the 15-member council"
+            rf"\b(?:the|The)\s+(?:[\w-]+'s\s+|[\w]+-member\s+)?"
+            rf"({alternation(raw['short_names'])})\b"
             r"(?!\s+(?:of|for)\b|\s+(?-i:[A-Z]))"
         ),
         groups={

@@ -81,9 +81,11 @@ def visit(
         host = subject(sentence, match, start, found, story) or later[:1] or _here(story)
         return [([visitor, h], [SOURCE, TARGET]) for h in host[:1] if h.side != visitor.side]
     destinations = _destinations(sentence, match, after, inside, story)
-    visitors = _visitor_after_by(sentence, destinations, found) or [
-        v for v in subject(sentence, match, start, found, story) if official(v)
-    ]
+    visitors = (
+        _visitor_after_by(sentence, destinations, found)
+        or _pronoun_visitor(sentence, match, inside, destinations)
+        or [v for v in subject(sentence, match, start, found, story) if official(v)]
+    )
     if not visitors:
         officials = [m for m in inside if m.end <= match.start() and m.official]
         visitors = officials[-1:]
@@ -101,6 +103,24 @@ def visit(
             if place.side != visitor.side:
                 groups.append(([visitor, place], [SOURCE, TARGET]))
     return groups
+
+
+# "during her first visit to Japan": the visit of one named before, by pronoun
+_PRONOUN_VISIT = re.compile(r"\b(?:his|her)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _pronoun_visitor(
+    sentence: str, match: re.Match[str], inside: list[Mention], destinations: list[Mention]
+) -> list[Mention]:
+    """ "Merkel held talks with Abe in Tokyo during her first visit to Japan": the visitor is
+    the official before it who is not from where the visit goes (Abe in "Obama met Abe during
+    his visit to Washington")."""
+    if not destinations or not _PRONOUN_VISIT.search(
+        sentence, max(0, match.start() - 40), match.start()
+    ):
+        return []
+    hosts = {d.side for d in destinations}
+    return [m for m in inside if m.end <= match.start() and official(m) and m.side not in hosts][:1]
 
 
 def _named_before(
