@@ -1118,6 +1118,21 @@ def test_his_after_a_judging_verb_is_the_other_official_named_before():
             "government for its progress.",
             ("praise", ("SO", "UNSC")),
         ),
+        (
+            "Obama phoned Afghan President Ashraf Ghani on Monday and thanked him for his efforts "
+            "to improve relations with Pakistan.",
+            ("praise", ("AF", "US")),
+        ),
+        (
+            "Hollande received Egyptian President Abdel Fattah al-Sisi on Monday. Sisi is on a "
+            "three-day visit to France.",
+            ("visit", ("EG", "FR")),
+        ),
+        (
+            "IMF Managing Director Christine Lagarde met Ukraine's finance minister on Monday. "
+            "Afterwards she praised Kiev's reform programme.",
+            ("praise", ("IMF", "UA")),
+        ),
     ],
 )
 def test_sides_and_acts_of_everyday_reports(text, expected):
@@ -1131,6 +1146,9 @@ def test_sides_and_acts_of_everyday_reports(text, expected):
         "Kazakhstan offered to host the next round of talks between the Syrian government and "
         "the opposition.",
         "The U.S. Chamber of Commerce urged China on Tuesday to drop new rules.",
+        "The United States and Japan are in a chip dispute. Japanese officials said Tokyo kept "
+        "the pact. U.S. Federal Reserve Chairman Paul Volcker warned that a new bill could lead "
+        "to retaliation against U.S. firms.",
     ],
 )
 def test_no_act_between_states(text):

@@ -307,6 +307,7 @@ def _envoys_host(
 
 # A threat of reprisals names what it threatens, if not whom ("has threatened to take
 # retaliatory action"); "warned that", "threatens to undermine" do not.
+_MAY = re.compile(r"\b(?:could|might|may)\b", re.IGNORECASE)  # "warned it could lead to"
 _PUNITIVE = re.compile(
     r"\b(?:retaliat\w*|sanctions?|countermeasures?|reprisals?|punitive|tariffs?)\b", re.IGNORECASE
 )
@@ -448,8 +449,9 @@ def directed(
             if m.role == ACTOR or _ADDRESSED.fullmatch(sentence, match.end(), m.start)
         ]
     targets = (
-        objects
-        or _object_pronoun(sentence, match, found, exclude, story)
+        # "thanked him for his efforts to improve relations with Pakistan": him
+        _object_pronoun(sentence, match, found, exclude, story)
+        or objects
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
         or _military_doer(name, sentence, match, exclude, story)
         or _the_parties(name, sentence, match, exclude, story)
@@ -459,7 +461,8 @@ def directed(
         )
         or (
             name == "threat"
-            and _PUNITIVE.search(sentence, match.start(), match.end() + 80)
+            and (punitive := _PUNITIVE.search(sentence, match.start(), match.end() + 80))
+            and not _MAY.search(sentence, match.end(), punitive.start())
             and _counterpart(sources, exclude, story)
         )
     )

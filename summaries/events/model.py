@@ -131,6 +131,7 @@ def _token_keys(name: str) -> tuple[str, ...]:
     words = fold(name.translate(_CURLY)).casefold().removesuffix("'s").split()
     keys = []
     for word in words:
+        word = _ARTICLE.sub("", word)  # "al-Sisi" is "Sisi", "el-Sisi" too
         letters = "".join(ch for ch in word if ch.isalpha())
         if not letters or letters in _HONORIFICS:
             continue
@@ -138,6 +139,9 @@ def _token_keys(name: str) -> tuple[str, ...]:
         skeleton = re.sub(r"(.)\1+", r"\1", skeleton) or letters[:1]
         keys.append(skeleton)
     return tuple(keys)
+
+
+_ARTICLE = re.compile(r"^(?:al|el|ad|as|at|an|ar|az|ash)-(?=\w)")
 
 
 def fold(text: str) -> str:
