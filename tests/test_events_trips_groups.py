@@ -1153,3 +1153,33 @@ def test_sides_and_acts_of_everyday_reports(text, expected):
 )
 def test_no_act_between_states(text):
     assert not _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        (
+            '"If Russia breaks the ceasefire, the European Union will respond with tougher '
+            'sanctions," European Council President Donald Tusk said on Monday.',
+            ("EU", "RU"),
+        ),
+        (
+            '"If the United States continues its hostile policy, we will take strong '
+            "countermeasures,\" a spokesman for North Korea's foreign ministry said.",
+            ("KP", "US"),
+        ),
+        (
+            "South Korea's defence ministry said it would respond sternly to any provocation by "
+            "North Korea.",
+            ("KP", "KR"),
+        ),
+    ],
+)
+def test_a_threat_with_its_condition_is_on_the_one_the_condition_names(text, sides):
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
+    assert ("threat", sides) in found
+    assert ("criticism", sides) not in found  # "hostile policy" is said in the threat
+
+
+def test_a_threat_inside_a_condition_is_hypothetical():
+    assert not _found("If Iran threatened Saudi Arabia, the war would spread.")

@@ -58,6 +58,7 @@ _HEDGE_WORDS = 5
 _SHOULD = re.compile(r"(?:should|must)\b", re.IGNORECASE)
 _OPENING_IF = re.compile(r"\s*[\"“]?(?:If|Unless|Should)\b")
 _CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
+_IF_CLAUSE = re.compile(r".*\b(?:if|unless)\b[^,]*,", re.IGNORECASE)
 
 
 def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> list[Draft]:
@@ -195,8 +196,15 @@ def _hedged(
     for a, b in sorted(asides, reverse=True):
         if clause_start <= a < match.start():
             head = head[: a - clause_start] + head[min(b, match.start()) - clause_start :]
+    opening_if = _OPENING_IF.match(sentence)
+    if name == "threat":
+        # "If Russia breaks the ceasefire, the EU will respond with sanctions": a threat's
+        # condition is part of it; only a threat inside the if-clause is hypothetical
+        condition = _IF_CLAUSE.search(head)
+        head = head[condition.end() :] if condition else head
+        opening_if = opening_if and "," not in sentence[opening_if.end() : match.start()]
     window = " ".join(head.split()[-_HEDGE_WORDS:])
-    if t.hedge.search(window) or _CONDITION.search(head) or _OPENING_IF.match(sentence):
+    if t.hedge.search(window) or _CONDITION.search(head) or opening_if:
         return True
     # "suggested that Britain should join": what one says another should do is asked
     if name != "message" and t.offer.search(window) and not _SHOULD.match(match.group()):

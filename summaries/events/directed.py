@@ -325,6 +325,26 @@ def _counterpart(sources: list[Mention], exclude: set[str], story: Story) -> lis
     return [Mention(-1, -1, other, ACTOR, "name")]
 
 
+_IF = re.compile(r"\b(?:if|unless)\b[^,;]*,", re.IGNORECASE)
+
+
+def _condition_subject(
+    sentence: str, match: re.Match[str], found: list[Mention], exclude: set[str]
+) -> list[Mention]:
+    """ "If Russia breaks the ceasefire, the EU will respond with sanctions": a threat is on
+    the one its condition names first."""
+    condition = next(reversed(list(_IF.finditer(sentence, 0, match.start()))), None)
+    if condition is None:
+        return []
+    return [
+        m
+        for m in found
+        if condition.start() < m.start < condition.end()
+        and m.role in (ACTOR, DEED)
+        and m.side not in exclude
+    ][:1]
+
+
 def _military_doer(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
@@ -453,6 +473,7 @@ def directed(
         _object_pronoun(sentence, match, found, exclude, story)
         or objects
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
+        or (name == "threat" and _condition_subject(sentence, match, found, exclude))
         or _military_doer(name, sentence, match, exclude, story)
         or _the_parties(name, sentence, match, exclude, story)
         or (

@@ -52,7 +52,7 @@ _EXPEL = re.compile(r"expel|expul|withdr|recall|ties|relations", re.IGNORECASE)
 # Types that one statement's more specific act absorbs (same sentence, same sides).
 _ABSORBED_BY = {
     "message": {"appeal", "criticism", "accusation", "threat", "praise", "phone_call"},
-    "criticism": {"accusation"},
+    "criticism": {"accusation", "threat"},
     "negotiation": {"phone_call", "visit_cancelled"},
     "meeting": {"phone_call", "visit_cancelled"},
     "visit": {"visit_cancelled"},
