@@ -1133,6 +1133,16 @@ def test_his_after_a_judging_verb_is_the_other_official_named_before():
             "Afterwards she praised Kiev's reform programme.",
             ("praise", ("IMF", "UA")),
         ),
+        (
+            "Japan's foreign minister held separate talks in Tokyo on Monday with his "
+            "counterparts from Indonesia and Malaysia.",
+            ("negotiation", ("JP", "MY")),
+        ),
+        (
+            "North Korea fired missiles on Tuesday. The South's defence ministry condemned the "
+            "North's launches.",
+            ("criticism", ("KP", "KR")),
+        ),
     ],
 )
 def test_sides_and_acts_of_everyday_reports(text, expected):
@@ -1146,6 +1156,7 @@ def test_sides_and_acts_of_everyday_reports(text, expected):
         "Kazakhstan offered to host the next round of talks between the Syrian government and "
         "the opposition.",
         "The U.S. Chamber of Commerce urged China on Tuesday to drop new rules.",
+        "The dispute in the South China Sea worsened. The North Atlantic alliance said it met.",
         "The United States and Japan are in a chip dispute. Japanese officials said Tokyo kept "
         "the pact. U.S. Federal Reserve Chairman Paul Volcker warned that a new bill could lead "
         "to retaliation against U.S. firms.",

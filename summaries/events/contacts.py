@@ -68,6 +68,7 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+_SEPARATE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
 _AND_CLAUSE = re.compile(r",\s+and\s")
 _BETWEEN_END = re.compile(r"\bbetween$", re.IGNORECASE)
 # Partners named after "with" are one side's partners, not parties to each other.
@@ -192,8 +193,11 @@ def reciprocal(
         )
         if extra is not None:
             picked.append(extra)
-    if name == "phone_call" and len(picked) > 2:
-        # "spoke by phone with Lavrov and Wang Yi": a call is between two parties.
+    if len(picked) > 2 and (
+        name == "phone_call" or _SEPARATE.search(sentence, max(start, match.start() - 20), end)
+    ):
+        # "spoke by phone with Lavrov and Wang Yi": a call is between two parties; so are
+        # "separate talks with his counterparts from Indonesia and Malaysia".
         first, *partners = picked
         return [([first, p], [BOTH, BOTH]) for p in partners]
     return [(picked, [BOTH] * len(picked))]
@@ -326,8 +330,12 @@ def _partners(
             ok = _MODIFIERS.fullmatch(gap)
         else:
             ok = _FIRST_PARTNER.fullmatch(gap)
-        if not ok or any(previous <= o.start < m.start for o in found):
-            break
+        if not ok or any(
+            previous <= o.start < m.start
+            and not (o.role == PLACE and _WITH_NEXT.search(sentence, o.end, m.start))
+            for o in found
+        ):
+            break  # never past another state on the way ("talks in Tokyo ... with X" are)
         accepted.append(m)
         previous = m.end
     return accepted

@@ -143,6 +143,12 @@ class Story:
             self.facts["text_mentions"] = tuple(countries.mentions(self.text))
         return self.facts["text_mentions"]
 
+    def states(self) -> set[str]:
+        """The gazetteer codes of the states the whole text names."""
+        if "states" not in self.facts:
+            self.facts["states"] = {m.target for m in self.text_mentions() if m.kind != "org"}
+        return self.facts["states"]
+
     def bodies(self) -> set[str]:
         """The organisation codes the story names in full (for "the Bank", "the Fund")."""
         if "bodies" not in self.facts:
@@ -345,6 +351,11 @@ def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
     if t.short_cues & words_of(sentence):
         hits.extend(_short_names(sentence, hits, story, t))
         hits.sort(key=lambda m: m.start)
+    for phrase, state, needs in t.story_names:
+        named = phrase.search(sentence)
+        if named is not None and needs & story.states():
+            hits.append(Mention(named.start(), named.end(), state, ACTOR, "name"))
+            hits.sort(key=lambda m: m.start)
     for alias, code, needs in t.group_aliases:
         named = alias.search(sentence)
         if named is not None and any(h.side == needs for h in hits):

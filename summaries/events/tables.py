@@ -63,6 +63,9 @@ class Tables:
     groups: dict[str, tuple[tuple[str, ...], bool]]  # code -> (members, always expanded)
     # a phrase naming a group in a sentence that names one state: (pattern, group, state)
     group_aliases: tuple[tuple[re.Pattern[str], str, str], ...]
+    # a state named by a phrase in stories that name one of some states: (pattern, state,
+    # those states)
+    story_names: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...]
     ec_until: date
     successors: dict[str, tuple[str, date]]
     historic_forms: dict[str, str]
@@ -212,6 +215,15 @@ def tables() -> Tables:
             )
             for code, group in raw["groups"].items()
             if "alias" in group
+        ),
+        story_names=tuple(
+            (
+                # "the South's ministry", not "the South China Sea" or "the North Korean"
+                re.compile(rf"\b{re.escape(phrase)}\b(?!\s+(?-i:[A-Z]))", re.IGNORECASE),
+                state,
+                frozenset(needs),
+            )
+            for phrase, (state, *needs) in raw["story_names"].items()
         ),
         ec_until=date.fromisoformat(history["ec_until"]),
         successors=_until(history["successors"]),
