@@ -1194,3 +1194,12 @@ def test_a_threat_with_its_condition_is_on_the_one_the_condition_names(text, sid
 
 def test_a_threat_inside_a_condition_is_hypothetical():
     assert not _found("If Iran threatened Saudi Arabia, the war would spread.")
+
+
+def test_a_bare_office_after_the_verb_is_its_holder_named_before():
+    text = (
+        "Australian Prime Minister Tony Abbott wrote to Indonesian President Joko Widodo. In the "
+        "letter, he asked the president to spare the lives of two Australians."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
+    assert ("appeal", ("AU", "ID")) in found

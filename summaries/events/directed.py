@@ -262,6 +262,29 @@ _PARTIES = re.compile(
 )
 
 
+# "asked the president to spare their lives": an office the story has named a holder of
+_BARE_TITLE = re.compile(
+    r"\s+the\s+(president|prime\s+minister|premier|king|chancellor|foreign\s+minister)\b",
+    re.IGNORECASE,
+)
+
+
+def _titled_object(
+    sentence: str, match: re.Match[str], exclude: set[str], story: Story
+) -> list[Mention]:
+    """ "Abbott wrote to Indonesian President Joko Widodo. ... he asked the president to
+    spare the lives": the last holder of that office the story named, of another side."""
+    bare = _BARE_TITLE.match(sentence, match.end())
+    if bare is None:
+        return []
+    office = " ".join(bare.group(1).casefold().split())
+    holders = [
+        p for p in story.people
+        if p.side and p.side not in exclude and p.title and p.title.casefold() == office
+    ]  # fmt: skip
+    return [from_person(holders[-1])] if holders else []
+
+
 def _the_parties(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
@@ -472,6 +495,7 @@ def directed(
         # "thanked him for his efforts to improve relations with Pakistan": him
         _object_pronoun(sentence, match, found, exclude, story)
         or objects
+        or _titled_object(sentence, match, exclude, story)
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
         or (name == "threat" and _condition_subject(sentence, match, found, exclude))
         or _military_doer(name, sentence, match, exclude, story)
