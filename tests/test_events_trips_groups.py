@@ -1203,3 +1203,63 @@ def test_a_bare_office_after_the_verb_is_its_holder_named_before():
     )
     found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
     assert ("appeal", ("AU", "ID")) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "The European Community accused Japan on Tuesday of dumping cheap printers.",
+            TUESDAY,
+            ("accusation", ("EC", "JP")),
+        ),
+        (
+            "Slovakia has declared a Russian diplomat persona non grata.",
+            date(2019, 6, 11),
+            ("sanctions", ("RU", "SK")),
+        ),
+        (
+            "Australia banned imports of South African coal, iron and steel on Tuesday.",
+            TUESDAY,
+            ("sanctions", ("AU", "ZA")),
+        ),
+        (
+            "The African Union suspended Sudan from all AU activities with immediate effect.",
+            date(2019, 6, 11),
+            ("sanctions", ("AFRICAN_UNION", "SD")),
+        ),
+        (
+            "EC Commissioner Willy De Clercq told U.S. Trade Representative Clayton Yeutter the "
+            "Community would hit back immediately if Congress passed the textile bill.",
+            TUESDAY,
+            ("threat", ("EC", "US")),
+        ),
+        (
+            "Israeli Prime Minister Yitzhak Shamir telephoned Secretary of State George Shultz on "
+            "Monday to ask him to press Soviet leaders on emigration.",
+            TUESDAY,
+            ("appeal", ("IL", "US")),
+        ),
+        (
+            "Brazilian President Jair Bolsonaro was received at the Casa Rosada by President "
+            "Mauricio Macri on Monday.",
+            date(2019, 6, 11),
+            ("meeting", ("AR", "BR")),
+        ),
+        (
+            "President Donald Trump will meet Chinese President Xi Jinping on the sidelines of the "
+            "Group of 20 summit in Osaka.",
+            date(2019, 6, 11),
+            ("meeting", ("CN", "US")),
+        ),
+    ],
+)
+def test_acts_of_1987_and_2019_wire_copy(text, published, expected):
+    found = {(e.type, e.sides) for e in extract_events(text, published=published)}
+    assert expected in found
+    assert not any("G20" in sides for _, sides in found)  # a summit that is only the venue
+
+
+def test_an_adjective_of_support_is_no_praise():
+    text = "Nicaragua accused Honduras of allowing U.S.-backed Contra rebels to launch raids."
+    assert ("praise", ("NI", "US"), TUESDAY) not in _found(text)

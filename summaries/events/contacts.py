@@ -68,8 +68,9 @@ _NEXT_PARTNER = re.compile(
 )
 
 
+_SIDELINES = re.compile(r"\b(?:sidelines|margins)\s+of\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
-_AND_CLAUSE = re.compile(r",\s+and\s")
+_AND_CLAUSE = re.compile(r",\s+and\s+(?:the\s+two|they|he|she|both)\b", re.IGNORECASE)
 _BETWEEN_END = re.compile(r"\bbetween$", re.IGNORECASE)
 # Partners named after "with" are one side's partners, not parties to each other.
 _WITH_END = re.compile(r"\bwith$", re.IGNORECASE)
@@ -121,6 +122,8 @@ def reciprocal(
 ) -> list[tuple[list[Mention], list[str]]]:
     if non_state_lead(sentence, start, match.start(), found):
         return []  # "Brazilian business leaders attending a meeting with Sarney": no state
+    own = _AND_CLAUSE.search(sentence, match.end(), end)
+    end = own.start() if own else end  # ", and the two leaders signed ...": another clause
     inside = [m for m in side_mentions(found) if start <= m.start < end and m.role == ACTOR]
     two = _the_two(name, sentence, match, start, end, found, inside, story)
     if two is not None:
@@ -142,6 +145,8 @@ def reciprocal(
         sides = {member for m in picked for member in wholestory.members(story, m.side)}
         return [(picked, [BOTH] * len(picked))] if len(sides) > 1 else []
     host = _gathering_body(sentence, match, inside)
+    if host is not None and _SIDELINES.search(sentence, max(0, host.start - 30), host.start):
+        return []  # "met Xi on the sidelines of the G20 summit": the summit is only the venue
     if host is not None:
         # "to attend the Arab League summit": the body is a party, who attends the other.
         inside = [m for m in inside if m is not host]
@@ -228,13 +233,9 @@ def _the_two(
         # "The two governments signed ... after Wen held talks": Wen holds them (but "both
         # Rwanda and Kenya agreed" names the two)
         head = ""
-    # "he held talks with Li, and the two prime ministers signed ...": a clause after ", and"
-    # has its own subject
-    own = _AND_CLAUSE.search(sentence, match.end(), end)
-    clause = sentence[start : own.start() if own else end]
     if not (
         _BOTH_SIDES.search(head)
-        or (_BOTH_SIDES.search(clause) and len({m.side for m in inside}) < 2)
+        or (_BOTH_SIDES.search(sentence[start:end]) and len({m.side for m in inside}) < 2)
     ):
         return None
     here = _one_per_side([m for m in found if m.official and m.end <= match.start()])

@@ -348,6 +348,20 @@ def _counterpart(sources: list[Mention], exclude: set[str], story: Story) -> lis
     return [Mention(-1, -1, other, ACTOR, "name")]
 
 
+_TOLD = re.compile(r"\b(?:told|tells|warned|warns)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _told(
+    sentence: str, match: re.Match[str], found: list[Mention], exclude: set[str]
+) -> list[Mention]:
+    """ "De Clercq told Yeutter the Community would hit back": a threat is on the one told."""
+    for told in _TOLD.finditer(sentence, 0, match.start()):
+        told_to = next((m for m in found if m.start == told.end()), None)
+        if told_to is not None and told_to.side and told_to.side not in exclude:
+            return [told_to]
+    return []
+
+
 _IF = re.compile(r"\b(?:if|unless)\b[^,;]*,", re.IGNORECASE)
 
 
@@ -497,7 +511,13 @@ def directed(
         or objects
         or _titled_object(sentence, match, exclude, story)
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
-        or (name == "threat" and _condition_subject(sentence, match, found, exclude))
+        or (
+            name == "threat"
+            and (
+                _condition_subject(sentence, match, found, exclude)
+                or _told(sentence, match, found, exclude)
+            )
+        )
         or _military_doer(name, sentence, match, exclude, story)
         or _the_parties(name, sentence, match, exclude, story)
         or (

@@ -183,6 +183,8 @@ def non_state_lead(sentence: str, start: int, verb: int, found: list[Mention]) -
     # follows is what they said another did ("Analysts said Saudi Arabia pushed ...")
     t = tables()
     people = t.not_state_lead.match(sentence, start, verb)
+    if people is not None and lead is not None and lead.role == ACTOR and lead.start < people.end():
+        return False  # "The European Community accused": a body's name, not "the community"
     return people is not None and not t.saying.search(sentence, people.end(), verb)
 
 
