@@ -1263,3 +1263,48 @@ def test_acts_of_1987_and_2019_wire_copy(text, published, expected):
 def test_an_adjective_of_support_is_no_praise():
     text = "Nicaragua accused Honduras of allowing U.S.-backed Contra rebels to launch raids."
     assert ("praise", ("NI", "US"), TUESDAY) not in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        (
+            "The African Union's Peace and Security Council suspended Sudan from all AU "
+            "activities.",
+            date(2019, 6, 11),
+            ("sanctions", ("AFRICAN_UNION", "SD")),
+        ),
+        (
+            "Saudi Arabia's Minister of State for Foreign Affairs Adel al-Jubeir accused Iran on "
+            "Tuesday of ordering last month's drone attacks on Saudi oil stations.",
+            date(2019, 6, 11),
+            ("accusation", ("IR", "SA")),
+        ),
+        (
+            "Brazilian Finance Minister Dilson Funaro met IMF Managing Director Michel Camdessus "
+            "on Monday and thanked the Fund for its understanding.",
+            TUESDAY,
+            ("praise", ("BR", "IMF")),
+        ),
+        (
+            "Australian Primary Industry Minister John Kerin arrived in Tokyo on Monday. He met "
+            "Japanese Agriculture Minister Mutsuki Kato and called on Japan to scrap its quotas.",
+            TUESDAY,
+            ("appeal", ("AU", "JP")),
+        ),
+        (
+            "An International Monetary Fund mission arrived in Warsaw on Monday for talks.",
+            TUESDAY,
+            ("visit", ("IMF", "PL")),
+        ),
+    ],
+)
+def test_bodies_pronouns_and_dates_around_the_act(text, published, expected):
+    found = {(e.type, e.sides) for e in extract_events(text, published=published)}
+    assert expected in found
+    assert not any("UNSC" in sides for _, sides in found)
+
+
+def test_an_act_dated_last_month_by_a_possessive_is_background():
+    text = "Last month's visit to Budapest by Russian President Vladimir Putin drew protests."
+    assert not _found(text, date(2019, 6, 11))

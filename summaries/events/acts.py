@@ -57,6 +57,12 @@ _HEDGE_WORDS = 5
 
 _SHOULD = re.compile(r"(?:should|must)\b", re.IGNORECASE)
 _OPENING_IF = re.compile(r"\s*[\"“]?(?:If|Unless|Should)\b")
+# "Last month's visit to Budapest": the act itself is dated well before the news
+_PAST_POSSESSIVE = re.compile(
+    r"\b(?:last|previous)\s+(?:week|month|year|summer|spring|autumn|fall|winter)['’]s\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.IGNORECASE)
 _IF_CLAUSE = re.compile(r".*\b(?:if|unless)\b[^,]*,", re.IGNORECASE)
 
@@ -100,7 +106,11 @@ def acts_in(sentence: str, index: int, found: list[Mention], story: Story) -> li
         ):
             continue  # "the administration's negotiations with Iran": named, not reported
         near = _without(sentence, start, min(end, match.end() + _BACKGROUND_AFTER), outside)
-        if _hedged(sentence, start, match, name, outside) or is_background(near, story.published):
+        if (
+            _hedged(sentence, start, match, name, outside)
+            or is_background(near, story.published)
+            or _PAST_POSSESSIVE.search(sentence, max(0, match.start() - 40), match.start())
+        ):
             continue
         etype = t.by_name[name]
         if etype.mode == DIRECTED:

@@ -394,7 +394,13 @@ def _part_of_longer_name(sentence: str, start: int, surface: str) -> bool:
     if " " not in surface or surface[0] in "UE" and surface.split()[0] in ("UN", "U.N.", "EU"):
         return False
     before = sentence[max(0, start - 20) : start].split()
-    return bool(before) and before[-1][:1].isupper() and before[-1] not in ("The", "UN", "U.N.")
+    if before[-2:-1] and before[-1] == "and" and before[-2][:1].isupper():
+        return True  # the African Union's "Peace and Security Council"
+    return (
+        bool(before)
+        and before[-1][:1].isupper()
+        and before[-1] not in ("The", "A", "An", "This", "Its", "UN", "U.N.")
+    )
 
 
 def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:

@@ -31,6 +31,11 @@ _CLAUSE_BREAK = re.compile(
 
 
 _HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+# A clause whose subject is "he" or "she" ("On Tuesday he met ..."), before any name.
+_PRONOUN_OPENER = re.compile(
+    r"\s*[\"“]?(?:(?:On|Later|Then|Afterwards|Earlier)\b[^,]{0,30}?,?\s+)?(?:he|she)\s",
+    re.IGNORECASE,
+)
 _HE_AND = re.compile(r"\b(?:he|she)\s+and\s+$", re.IGNORECASE)
 # "They were on a cruise that stopped in Tunis": a plural is not the one official last named.
 _THEY = re.compile(r"^\s*(?:they|their)\b", re.IGNORECASE)
@@ -222,6 +227,10 @@ def subject(
     ):
         # "visited Malaysia after talks in Thailand": the clause's subject, not the nearest --
         # with those coordinated with it ("Canadian and Egyptian negotiators ... during talks")
+        opener = _PRONOUN_OPENER.match(sentence, start, before[0].start)
+        earlier = story.previous_person
+        if opener and earlier is not None and earlier.side:
+            return [from_person(earlier)]  # "He met Kato ... and called on Japan": he
         lead = 1
         while lead < len(before) and _COORDINATED.fullmatch(
             sentence, before[lead - 1].end, before[lead].start

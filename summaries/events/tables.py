@@ -179,7 +179,10 @@ def tables() -> Tables:
         hedge_after=re.compile(
             rf"\s*,?\s*(?:{alternation(raw['hedges']['after'])})\b", re.IGNORECASE
         ),
-        background=_words(raw["background"]["phrases"]),
+        # not "last month's drone attacks": what the act is about, not when it was made
+        background=re.compile(
+            _words(raw["background"]["phrases"]).pattern + r"(?!['’]s\b)", re.IGNORECASE
+        ),
         organisations=dict(raw["organisations"]),
         military_owner=re.compile(
             # "Saudi Arabia's air campaign", not "the United States commends the military action"
@@ -201,7 +204,7 @@ def tables() -> Tables:
             # "the Bank", "the Fund's", "the 15-member council"
             rf"\b(?:the|The)\s+(?:[\w-]+'s\s+|[\w]+-member\s+)?"
             rf"({alternation(raw['short_names'])})\b"
-            r"(?!\s+(?:of|for)\b|\s+(?-i:[A-Z]))"
+            r"(?!\s+of\b|\s+for\s+(?-i:[A-Z])|\s+(?-i:[A-Z]))"
         ),
         groups={
             code: (tuple(group["members"]), bool(group.get("always", False)))
