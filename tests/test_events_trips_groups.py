@@ -1308,3 +1308,21 @@ def test_bodies_pronouns_and_dates_around_the_act(text, published, expected):
 def test_an_act_dated_last_month_by_a_possessive_is_background():
     text = "Last month's visit to Budapest by Russian President Vladimir Putin drew protests."
     assert not _found(text, date(2019, 6, 11))
+
+
+def test_a_quote_said_by_he_is_the_official_named_before():
+    text = (
+        "NATO Secretary General Jens Stoltenberg called on Russia on Tuesday to destroy its "
+        'missiles. "Russia is in violation of the treaty," he told reporters in Brussels.'
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2019, 6, 11))}
+    assert ("accusation", ("NATO", "RU")) in found
+
+
+def test_him_in_a_later_sentence_is_the_other_official_named_before():
+    text = (
+        "West German Foreign Minister Hans-Dietrich Genscher telephoned George Shultz, the "
+        "American Secretary of State, on Sunday. Genscher urged him to take account of European "
+        "worries about missiles."
+    )
+    assert ("appeal", ("DE", "US")) in {(e.type, e.sides) for e in extract_events(text)}

@@ -250,9 +250,11 @@ def _object_pronoun(
         return [before[-1]]
     if pronoun.group("plural"):
         return []  # "them" is rarely the last official named in an earlier sentence
-    person = story.last_person
-    if person is not None and person.side and person.side not in exclude:
-        return [from_person(person)]
+    # "Genscher telephoned George Shultz, the American Secretary of State. Genscher urged
+    # him ...": the official of another side the story named last
+    for person in (story.last_person, story.previous_person, *reversed(story.people)):
+        if person is not None and person.side and person.side not in exclude:
+            return [from_person(person)]
     return []
 
 
@@ -482,7 +484,7 @@ def directed(
         speakers = [m for m in speakers if m.side not in {t.side for t in targets}]
         if not speakers and sentence.lstrip().startswith('"'):
             # '"Russia must withdraw its troops," Merkel told reporters'
-            speaker = quoted_speaker(sentence, match.end(), found)
+            speaker = quoted_speaker(sentence, match.end(), found, story)
             speakers = (
                 [speaker] if speaker and speaker.side not in {t.side for t in targets} else []
             )

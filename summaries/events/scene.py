@@ -36,6 +36,10 @@ _PRONOUN_OPENER = re.compile(
     r"\s*[\"“]?(?:(?:On|Later|Then|Afterwards|Earlier)\b[^,]{0,30}?,?\s+)?(?:he|she)\s",
     re.IGNORECASE,
 )
+_HE_SAID = re.compile(
+    r"\s*(?:he|she)\s+(?:said|told|added|says|tells|adds|wrote|declared|insisted)\b",
+    re.IGNORECASE,
+)
 _HE_AND = re.compile(r"\b(?:he|she)\s+and\s+$", re.IGNORECASE)
 # "They were on a cruise that stopped in Tunis": a plural is not the one official last named.
 _THEY = re.compile(r"^\s*(?:they|their)\b", re.IGNORECASE)
@@ -266,7 +270,7 @@ def subject(
         return group
     head = sentence[start : match.start()]
     if _FIRST_PERSON.search(head) or head.lstrip().startswith('"'):
-        speaker = quoted_speaker(sentence, match.end(), found)
+        speaker = quoted_speaker(sentence, match.end(), found, story)
         if speaker is not None:
             return [speaker]
     person = story.last_person
@@ -290,8 +294,11 @@ def subject(
     return []
 
 
-def quoted_speaker(sentence: str, after: int, found: list[Mention]) -> Mention | None:
-    """ "We appeal to the Indonesian president ...," Bishop told the gathering."""
+def quoted_speaker(
+    sentence: str, after: int, found: list[Mention], story: Story | None = None
+) -> Mention | None:
+    """ "We appeal to the Indonesian president ...," Bishop told the gathering; '"Russia is in
+    violation of the treaty," he told reporters': the official named before the sentence."""
     close = sentence.find('"', after)
     if close < 0:
         return None
@@ -299,6 +306,9 @@ def quoted_speaker(sentence: str, after: int, found: list[Mention]) -> Mention |
         speaker = m.start > close and m.role == ACTOR and (m.official or m.kind == "person")
         if speaker and tables().speech_pattern.search(sentence, close, m.start + 80):
             return m
+    person = story.previous_person if story is not None else None
+    if person is not None and person.side and _HE_SAID.match(sentence, close + 1):
+        return from_person(person)
     return None
 
 
