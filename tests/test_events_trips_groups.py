@@ -1326,3 +1326,13 @@ def test_him_in_a_later_sentence_is_the_other_official_named_before():
         "worries about missiles."
     )
     assert ("appeal", ("DE", "US")) in {(e.type, e.sides) for e in extract_events(text)}
+
+
+def test_a_letter_whose_content_is_coded_is_no_message_besides():
+    text = (
+        "Japanese Trade Minister Hajime Tamura has written to U.S. Commerce Secretary Malcolm "
+        "Baldrige. In the letter he asked Washington to hold off any retaliation."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=TUESDAY)}
+    assert ("appeal", ("JP", "US")) in found
+    assert ("message", ("JP", "US")) not in found

@@ -50,6 +50,8 @@ _BEFORE_THE_NEWS = re.compile(r"\b(?:after|following)\s", re.IGNORECASE)
 _CONDOLENCE = re.compile(r"condolen|sympath|thoughts\s+and", re.IGNORECASE)
 _EXPEL = re.compile(r"expel|expul|withdr|recall|ties|relations", re.IGNORECASE)
 # Types that one statement's more specific act absorbs (same sentence, same sides).
+_LETTER = re.compile(r"\b(?:letter|message)\b", re.IGNORECASE)
+_LETTER_CONTENT = ("appeal", "praise", "criticism", "accusation", "threat")
 _ABSORBED_BY = {
     "message": {"appeal", "criticism", "accusation", "threat", "praise", "phone_call"},
     "criticism": {"accusation", "threat"},
@@ -195,6 +197,21 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
             # One speaker's criticism and accusation of one target are one act, the more
             # specific one (the dev sets' convention).
             _absorb(accused, draft)
+            del merged[(sides, etype)]
+            continue
+        # "wrote to Widodo ... In the letter, he asked the president to spare ...": a letter
+        # whose content is coded is that act, not a message besides it
+        content = next(
+            (
+                merged[(sides, kind)]
+                for kind in _LETTER_CONTENT
+                if (sides, kind) in merged
+                and _LETTER.search(" ".join(merged[(sides, kind)].sentences))
+            ),
+            None,
+        )
+        if etype == "message" and content is not None and _same_source(draft, content):
+            _absorb(content, draft)
             del merged[(sides, etype)]
             continue
         # Sympathy expressed in a call or meeting is part of it, wherever the story says so.
