@@ -1336,3 +1336,12 @@ def test_a_letter_whose_content_is_coded_is_no_message_besides():
     found = {(e.type, e.sides) for e in extract_events(text, published=TUESDAY)}
     assert ("appeal", ("JP", "US")) in found
     assert ("message", ("JP", "US")) not in found
+
+
+def test_an_aside_on_the_speakers_own_visit_is_invisible_to_the_verb():
+    text = (
+        "German Chancellor Angela Merkel, on her first visit to Japan in seven years, urged "
+        "Tokyo on Monday to confront its wartime past."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
+    assert ("appeal", ("DE", "JP")) in found

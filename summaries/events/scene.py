@@ -66,6 +66,8 @@ _FIRST_PERSON = re.compile(r"(?:^|[\s\"])(?:I|we|We|our|Our|my|My)\b")
 # Asides inside a sentence: a relative clause between commas, a parenthesis, a dashed aside.
 ASIDE = re.compile(
     r",\s+(?:who|which|whose)\b[^,;]*,|\([^()]*\)|\s--\s[^;]*?\s--\s"
+    # "Merkel, on her first visit to Japan in seven years, urged Tokyo ..."
+    r"|,\s+(?:on|during)\s+(?:his|her|their)\s+[^,;]*,"
     # "the peace deal, reached last month in Minsk, ...": a participle dating another act
     r"|,\s+(?:reached|signed|agreed|held|made|announced|adopted|imposed|launched|struck)"
     r"\s+(?:last|on|in|earlier)\b[^,;]*,"
