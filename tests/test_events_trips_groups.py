@@ -1345,3 +1345,28 @@ def test_an_aside_on_the_speakers_own_visit_is_invisible_to_the_verb():
     )
     found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
     assert ("appeal", ("DE", "JP")) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Australian Trade Minister Don Farrell and Chinese Commerce Minister Wang Wentao held "
+            '"frank" talks in Beijing on Friday.',
+            ("negotiation", ("AU", "CN")),
+        ),
+        (
+            "Kinshasa, Democratic Republic of Congo (CNN)Congo's government accused neighboring "
+            "Rwanda on Monday of backing the rebels.",
+            ("accusation", ("CD", "RW")),
+        ),
+    ],
+)
+def test_quoted_words_and_a_form_two_states_share(text, expected):
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2023, 5, 16))}
+    assert expected in found
+
+
+def test_a_countrys_opposition_party_is_no_state():
+    text = "Turkey's main opposition Republican People's Party accused Russia of meddling."
+    assert not _found(text, date(2023, 5, 16))

@@ -34,6 +34,7 @@ from summaries.events.names import (
     name_before,
 )
 from summaries.events.tables import Tables, tables, words_of
+from summaries.gazetteer import gazetteer, surface_key
 
 ACTOR, DEED, PLACE, OTHER = "actor", "deed", "place", "other"
 NOT_STATE = "not_state"  # "Syria's rebels", "Australian labor unions": never a side
@@ -148,6 +149,17 @@ class Story:
         if "states" not in self.facts:
             self.facts["states"] = {m.target for m in self.text_mentions() if m.kind != "org"}
         return self.facts["states"]
+
+    def named_for_sure(self) -> set[str]:
+        """The states the text names by a form no other state shares ("Kinshasa", not
+        "Congo"): what decides between the states an ambiguous form may be."""
+        if "for_sure" not in self.facts:
+            self.facts["for_sure"] = {
+                m.target
+                for m in self.text_mentions()
+                if m.kind != "org" and not _candidates(self.text[m.start : m.end])
+            }
+        return self.facts["for_sure"]
 
     def bodies(self) -> set[str]:
         """The organisation codes the story names in full (for "the Bank", "the Fund")."""
@@ -294,9 +306,20 @@ def side_code(story: Story, code: str, surface: str, body: bool = False) -> str:
     for earlier in (t.dated_forms.get(surface.strip()), t.successors.get(code)):
         if earlier is not None and when is not None and when < earlier[1]:
             return earlier[0]
+    candidates = _candidates(surface)
+    if candidates and code not in story.named_for_sure():
+        # "Kinshasa, Democratic Republic of Congo (CNN)Congo's government ...": the Congo the
+        # story names for sure
+        code = next((c for c in candidates if c in story.named_for_sure()), code)
     if body and code in ("EU", "EC"):
         return "EC" if when is not None and when < t.ec_until else "EU"
     return code
+
+
+def _candidates(surface: str) -> tuple[str, ...]:
+    """The states a form shared by several may be ("Congo": CG, CD); none for others."""
+    entry = gazetteer().entries.get(surface_key(surface.strip())) if surface.strip() else None
+    return entry.candidates if entry is not None else ()
 
 
 def mentions(sentence: str, story: Story) -> list[Mention]:

@@ -141,7 +141,12 @@ def tables() -> Tables:
             rf"(?:{alternation(nouns['deeds'])})\b",
             re.IGNORECASE,
         ),
-        not_state=re.compile(rf"(?:'s?)?\s+(?:{alternation(nouns['not_state'])})\b", re.IGNORECASE),
+        # "Syria's rebels", "Turkey's main opposition party" (not "Iraq voiced opposition")
+        not_state=re.compile(
+            rf"(?:'s\s+(?:(?-i:[a-z][\w-]*)\s+){{0,2}}?|'?\s+)"
+            rf"(?:{alternation(nouns['not_state'])})\b",
+            re.IGNORECASE,
+        ),
         title_countries={
             " ".join(k.casefold().split()): v for k, v in raw["title_countries"].items()
         },
