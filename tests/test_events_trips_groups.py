@@ -1370,3 +1370,13 @@ def test_quoted_words_and_a_form_two_states_share(text, expected):
 def test_a_countrys_opposition_party_is_no_state():
     text = "Turkey's main opposition Republican People's Party accused Russia of meddling."
     assert not _found(text, date(2023, 5, 16))
+
+
+def test_the_one_warned_of_consequences_is_no_threatener():
+    text = (
+        'Iran warned Kuwait it would face "dire consequences" if it let U.S. warships escort its '
+        "oil tankers through the Gulf."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=TUESDAY)}
+    assert ("threat", ("IR", "KW")) in found
+    assert ("threat", ("KW", "US")) not in found
