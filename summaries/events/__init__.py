@@ -18,14 +18,17 @@ Modules, in the order the data flows:
 - `tables`: config/events.toml compiled;
 - `mentions`: the states, organisations and officials a sentence names, and how;
 - `acts`: one sentence's triggers turned into drafts with two or more sides, read by
-  `scene` (clauses, subjects), `directed`, `contacts` and `visits`;
+  `scene` (clauses, subjects), `directed` (with `implied`: the other side a clause leaves
+  unnamed), `contacts` and `visits`; `wholestory` holds what the whole text tells them;
 - `officials`: who held the top offices when (config/officeholders.toml);
 - `when`: the date rules and what counts as background;
 - `extract`: the story read sentence by sentence, drafts merged into events;
 - `model`: the `Event` and `Actor` handed out, and person keys.
 
-No table lists particular people: an official's side comes from how the story introduces
-them ("Iranian Foreign Minister Hossein Amirabdollahian"), never from a list of names.
+An official's side comes first from how the story introduces them ("Iranian Foreign
+Minister Hossein Amirabdollahian"); the only list of names is the general table of heads of
+state and government and foreign ministers with their terms (config/officeholders.toml),
+which `diplobot eval events --no-people-table` measures without.
 This package must never raise on any `str` input and never read anything but its tables.
 """
 
