@@ -1360,6 +1360,15 @@ def test_an_aside_on_the_speakers_own_visit_is_invisible_to_the_verb():
             "Rwanda on Monday of backing the rebels.",
             ("accusation", ("CD", "RW")),
         ),
+        (
+            "The head of the U.N. nuclear watchdog urged Iran on Monday to speed up its "
+            "cooperation with the investigation.",
+            ("appeal", ("IAEA", "IR")),
+        ),
+        (
+            "Chinese Foreign Minister Wang Yi took a swipe at Japan on Sunday.",
+            ("criticism", ("CN", "JP")),
+        ),
     ],
 )
 def test_quoted_words_and_a_form_two_states_share(text, expected):
