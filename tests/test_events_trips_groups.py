@@ -1389,3 +1389,22 @@ def test_the_one_warned_of_consequences_is_no_threatener():
     found = {(e.type, e.sides) for e in extract_events(text, published=TUESDAY)}
     assert ("threat", ("IR", "KW")) in found
     assert ("threat", ("KW", "US")) not in found
+
+
+def test_a_verb_after_comma_and_ends_the_partner_list_and_keeps_the_subject():
+    text = (
+        "In Moscow, Russian Foreign Minister Sergey Lavrov held talks with his Slovak counterpart "
+        "Miroslav Lajcak, and afterward accused Kiev of sabotaging the Minsk agreements."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
+    assert {("negotiation", ("RU", "SK")), ("accusation", ("RU", "UA"))} <= found
+    assert ("negotiation", ("RU", "SK", "UA")) not in found
+
+
+def test_a_historic_visit_is_no_praise():
+    text = (
+        "Egyptian President Abdel Fattah el-Sisi flew to Riyadh on Sunday for his first meeting "
+        'with Saudi Arabia\'s King Salman, a visit Egyptian state media described as "historic."'
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
+    assert ("praise", ("EG", "SA")) not in found

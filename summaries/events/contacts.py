@@ -70,7 +70,11 @@ _NEXT_PARTNER = re.compile(
 
 _SIDELINES = re.compile(r"\b(?:sidelines|margins)\s+of\s+(?:the\s+|a\s+)?$", re.IGNORECASE)
 _SEPARATE = re.compile(r"\bseparate(?:ly)?\b", re.IGNORECASE)
-_AND_CLAUSE = re.compile(r",\s+and\s+(?:the\s+two|they|he|she|both)\b", re.IGNORECASE)
+# ", and the two leaders signed", ", and afterward accused Kiev": another clause or verb
+_AND_CLAUSE = re.compile(
+    r",\s+and\s+(?:(?:then|later|afterwards?|also)\s+)?(?:the\s+two|they|he|she|both|(?-i:[a-z]+ed)\b)",
+    re.IGNORECASE,
+)
 _BETWEEN_END = re.compile(r"\bbetween$", re.IGNORECASE)
 # Partners named after "with" are one side's partners, not parties to each other.
 _WITH_END = re.compile(r"\bwith$", re.IGNORECASE)

@@ -163,7 +163,7 @@ _AND_VERB = re.compile(
 # ", calling for ...": a participle after a comma shares the clause's subject.
 # "Putin hosted the Turkish president and criticized NATO": a verb right after "and" shares
 # the clause's subject (not "... intent on annihilating Israel and threatening its allies").
-_AND_FINITE = re.compile(r"\band\s+(?:also\s+)?(?:\w+ly\s+)?$")
+_AND_FINITE = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+|afterwards?\s+)?(?:\w+ly\s+)?$")
 _PARTICIPLE = re.compile(r"\w+ing\b")
 _COMMA = re.compile(r",\s*$")
 
