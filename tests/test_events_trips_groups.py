@@ -1297,6 +1297,12 @@ def test_an_adjective_of_support_is_no_praise():
             TUESDAY,
             ("visit", ("IMF", "PL")),
         ),
+        (
+            "The Chinese delegation, led by Vice Foreign Minister Qian Qichen, arrived in the "
+            "Soviet capital last night.",
+            TUESDAY,
+            ("visit", ("CN", "SU")),
+        ),
     ],
 )
 def test_bodies_pronouns_and_dates_around_the_act(text, published, expected):

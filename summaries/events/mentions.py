@@ -87,6 +87,7 @@ _POSTED_IN = re.compile(
     r"(?:in|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_CAPITAL_AFTER = re.compile(r"\s+capital\b", re.IGNORECASE)
 _FORMER = re.compile(r"\b(?:former|retired|ex-|late)\b", re.IGNORECASE)
 _TWO_NAMES = re.compile(r"\b((?-i:[A-Z])[\w'-]+)\s+(?=((?-i:[A-Z])[\w'-]+)\b)")
 _ACCREDITED = re.compile(
@@ -445,6 +446,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
         return ACTOR  # "representatives from Nigeria": the state they come for
     if hit.kind in ("city", "region") or _POSTED_IN.search(before):
         return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts
+    if hit.kind == "demonym" and _CAPITAL_AFTER.match(after):
+        return PLACE  # "arrived in the Soviet capital"
     if t.actor_noun.match(after) or _SAYS.match(after):
         return ACTOR
     if t.deed.match(after):
