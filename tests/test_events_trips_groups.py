@@ -1414,3 +1414,13 @@ def test_a_historic_visit_is_no_praise():
     )
     found = {(e.type, e.sides) for e in extract_events(text, published=date(2015, 3, 10))}
     assert ("praise", ("EG", "SA")) not in found
+
+
+def test_a_year_something_began_in_does_not_date_the_act():
+    text = (
+        "Bahrain and Qatar have agreed to restore diplomatic relations, ending a rift that began "
+        "in 2017, the two countries said in a joint statement."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2023, 5, 16))}
+    assert ("agreement", ("BH", "QA")) in found
+    assert not _found("Bahrain and Qatar agreed in 2017 to restore relations.", date(2023, 5, 16))

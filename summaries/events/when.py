@@ -77,7 +77,12 @@ _SPAN_OF_YEARS = re.compile(
     r"|twenty|thirty|many|several)\s+(?:years|decades|months)\b",
     re.IGNORECASE,
 )
-_PAST_YEAR = re.compile(r"\b(?:in|since|during|of)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+# "in 2017", not "a rift that began in 2017" (what the act ends or answers, not its date)
+_PAST_YEAR = re.compile(
+    r"(?<!began\s)(?<!begun\s)(?<!started\s)(?<!erupted\s)\b(?:in|since|during|of)\s+"
+    r"((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 def is_background(clause: str, published: date | None) -> bool:
