@@ -145,12 +145,6 @@ class Story:
             self.facts["text_mentions"] = tuple(countries.mentions(self.text))
         return self.facts["text_mentions"]
 
-    def states(self) -> set[str]:
-        """The gazetteer codes of the states the whole text names."""
-        if "states" not in self.facts:
-            self.facts["states"] = {m.target for m in self.text_mentions() if m.kind != "org"}
-        return self.facts["states"]
-
     def named_for_sure(self) -> set[str]:
         """The states the text names by a form no other state shares ("Kinshasa", not
         "Congo"): what decides between the states an ambiguous form may be."""
@@ -308,10 +302,11 @@ def side_code(story: Story, code: str, surface: str, body: bool = False) -> str:
         if earlier is not None and when is not None and when < earlier[1]:
             return earlier[0]
     candidates = _candidates(surface)
-    if candidates and code not in story.named_for_sure():
+    if candidates:
         # "Kinshasa, Democratic Republic of Congo (CNN)Congo's government ...": the Congo the
         # story names for sure
-        code = next((c for c in candidates if c in story.named_for_sure()), code)
+        sure = story.named_for_sure()
+        code = code if code in sure else next((c for c in candidates if c in sure), code)
     if body and code in ("EU", "EC"):
         return "EC" if when is not None and when < t.ec_until else "EU"
     return code
@@ -377,7 +372,7 @@ def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
         hits.sort(key=lambda m: m.start)
     for phrase, state, needs in t.story_names:
         named = phrase.search(sentence)
-        if named is not None and needs & story.states():
+        if named is not None and needs & story.named_for_sure():
             hits.append(Mention(named.start(), named.end(), state, ACTOR, "name"))
             hits.sort(key=lambda m: m.start)
     for alias, code, needs in t.group_aliases:

@@ -296,9 +296,7 @@ def subject(
     return []
 
 
-def quoted_speaker(
-    sentence: str, after: int, found: list[Mention], story: Story | None = None
-) -> Mention | None:
+def quoted_speaker(sentence: str, after: int, found: list[Mention], story: Story) -> Mention | None:
     """ "We appeal to the Indonesian president ...," Bishop told the gathering; '"Russia is in
     violation of the treaty," he told reporters': the official named before the sentence."""
     close = sentence.find('"', after)
@@ -308,7 +306,7 @@ def quoted_speaker(
         speaker = m.start > close and m.role == ACTOR and (m.official or m.kind == "person")
         if speaker and tables().speech_pattern.search(sentence, close, m.start + 80):
             return m
-    person = story.previous_person if story is not None else None
+    person = story.previous_person
     if person is not None and person.side and _HE_SAID.match(sentence, close + 1):
         return from_person(person)
     return None
