@@ -87,6 +87,11 @@ _POSTED_IN = re.compile(
     r"(?:in|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "Government officials in Ethiopia", "the authorities in Sudan": a country's own rulers,
+# unless a state named just before owns them ("U.S. officials in Iraq").
+_RULERS_IN = re.compile(
+    r"\b(?:government|authorities|officials|leaders|leadership|regime)\s+in\s+$", re.IGNORECASE
+)
 _CAPITAL_AFTER = re.compile(r"\s+capital\b", re.IGNORECASE)
 _FORMER = re.compile(r"\b(?:former|retired|ex-|late)\b", re.IGNORECASE)
 _TWO_NAMES = re.compile(r"\b((?-i:[A-Z])[\w'-]+)\s+(?=((?-i:[A-Z])[\w'-]+)\b)")
@@ -422,6 +427,11 @@ def _part_of_longer_name(sentence: str, start: int, surface: str) -> bool:
     )
 
 
+def _owned(before: str, hit: Mention, hits: list[Mention]) -> bool:
+    """Whether another state is named in the words just before `hit` (its officials)."""
+    return any(hit.start - len(before) <= h.start < hit.start for h in hits if h is not hit)
+
+
 def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     """Does a country form stand for its state here, for a deed's doer, or for a place?"""
     after = sentence[hit.end : hit.end + 80]
@@ -439,6 +449,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     before = sentence[max(0, hit.start - 30) : hit.start]
     if PARTY_FROM.search(before) and hit.kind not in ("city", "region"):
         return ACTOR  # "representatives from Nigeria": the state they come for
+    if hit.kind == "name" and _RULERS_IN.search(before) and not _owned(before, hit, hits):
+        return ACTOR  # "government officials in Ethiopia blamed": no other state's officials
     if hit.kind in ("city", "region") or _POSTED_IN.search(before):
         return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts
     if hit.kind == "demonym" and _CAPITAL_AFTER.match(after):

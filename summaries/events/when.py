@@ -57,6 +57,13 @@ _FUTURE = re.compile(
     r"|leaves|departs|flies\s+to|heads\s+to)\b",
     re.IGNORECASE,
 )
+# A later month than the story's is planned when the clause looks ahead: a future verb, an
+# infinitive ("agreed to hold an exercise in September"), "ahead of", "until".
+_LATER = re.compile(
+    rf"{_FUTURE.pattern}|\bto\s+(?!the\b|an?\b|his\b|her\b|its\b|their\b)(?-i:[a-z]+)\b"
+    r"|\bahead\s+of\b|\buntil\b",
+    re.IGNORECASE,
+)
 # ", and leaves for Jakarta on Wednesday": a time phrase past a new coordinated verb is that
 # verb's, not the act's.
 _NEXT_VERB = re.compile(r",\s+and\s+(?!\w+ly\b)", re.IGNORECASE)
@@ -96,6 +103,8 @@ def is_background(clause: str, published: date | None) -> bool:
             past = match.group().casefold().startswith(("last", "since"))
             if number is not None and (past or number < published.month):
                 return True  # "in May" in a May story is news; "will go in June" is planned
+            if number is not None and number > published.month and not _LATER.search(clause):
+                return True  # "expelled the ambassador in December" in a May story: last year
     for match in _PAST_YEAR.finditer(clause):
         # Without the story's date a year named in a report of an act is almost always past.
         if published is None or int(match.group(1)) < published.year:

@@ -1,0 +1,39 @@
+"""When a month alone dates an act before the news, and when it names a plan. The texts are
+written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from summaries.events import extract_events
+
+MAY_STORY = date(2023, 5, 16)
+
+
+def _found(text: str, published: date = MAY_STORY) -> set[tuple[str, tuple[str, ...]]]:
+    return {(e.type, e.sides) for e in extract_events(text, published=published)}
+
+
+def test_a_later_month_in_a_past_report_is_last_year_and_background():
+    # December, told in May: the expulsion came before the news and is only its context.
+    assert not _found("Chile expelled Peru's ambassador in December over the dispute.")
+
+
+def test_a_later_month_after_an_infinitive_is_a_plan_not_background():
+    text = "Egypt and Jordan agreed on Tuesday to hold joint naval exercises in September."
+    assert ("agreement", ("EG", "JO")) in _found(text)
+
+
+def test_a_later_month_with_a_future_verb_is_a_plan():
+    assert ("visit", ("CN", "RU")) in _found("Xi Jinping will visit Russia in September.")
+
+
+def test_called_off_is_no_phone_call():
+    text = "The trip was called off on Monday after Croatia's president made remarks about Serbia."
+    assert not any(etype == "phone_call" for etype, _ in _found(text))
+
+
+def test_officials_of_another_state_posted_in_a_country_are_not_its_rulers():
+    found = _found("U.S. officials in Iraq on Tuesday accused Iran of arming militias.")
+    assert ("accusation", ("IR", "US")) in found
+    assert ("accusation", ("IQ", "IR")) not in found
