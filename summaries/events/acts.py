@@ -216,7 +216,9 @@ def _hedged(
     window = " ".join(head.split()[-_HEDGE_WORDS:])
     if t.hedge.search(window) or _CONDITION.search(head) or opening_if:
         return True
-    # "suggested that Britain should join": what one says another should do is asked
-    if name != "message" and t.offer.search(window) and not _SHOULD.match(match.group()):
+    # "suggested that Britain should join": what one says another should do is asked; "a
+    # proposed visit ... has been postponed" is no offer but what the act calls off
+    offered = t.offer.search(window) and name not in ("message", "visit_cancelled")
+    if offered and not _SHOULD.match(match.group()):
         return True
     return name != "threat" and bool(t.hedge_after.match(sentence, match.end()))

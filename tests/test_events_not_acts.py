@@ -1,0 +1,35 @@
+"""Wording that looks like a diplomatic act and is not one. The texts are written for these
+tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from summaries.events import extract_events
+
+STORY_DATE = date(2015, 3, 10)
+
+
+def _types(text: str) -> set[str]:
+    return {e.type for e in extract_events(text, published=STORY_DATE)}
+
+
+def test_called_off_is_no_phone_call():
+    text = "The trip was called off on Monday after Croatia's president made remarks about Serbia."
+    assert "phone_call" not in _types(text)
+
+
+def test_a_thing_that_threatens_the_region_is_no_threat():
+    text = (
+        "Egypt's Foreign Ministry on Tuesday condemned the raid by Israeli police, calling it "
+        'an "escalation" that threatened to inflame the region.'
+    )
+    assert _types(text) == {"criticism"}
+
+
+def test_a_letter_which_threatened_is_its_senders_threat():
+    text = (
+        "Iran's foreign minister criticized a letter sent by U.S. senators to Iran's leaders, "
+        "which threatened to scupper any deal."
+    )
+    assert "threat" in _types(text)
