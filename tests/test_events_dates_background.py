@@ -32,3 +32,26 @@ def test_officials_of_another_state_posted_in_a_country_are_not_its_rulers():
     found = _found("U.S. officials in Iraq on Tuesday accused Iran of arming militias.")
     assert ("accusation", ("IR", "US")) in found
     assert ("accusation", ("IQ", "IR")) not in found
+
+
+def test_an_act_dated_weeks_before_the_story_is_background():
+    august = date(2017, 8, 16)
+    text = "Saudi Arabia and Egypt cut diplomatic ties with Qatar on June 5."
+    assert not _found(text, august)
+    assert ("sanctions", ("EG", "QA")) in _found(text, date(2017, 6, 6))
+
+
+def test_a_date_that_names_an_accord_does_not_date_the_visit():
+    text = (
+        "French Prime Minister Jacques Chirac, on the first day of a three-day visit to the "
+        "United States, said "
+        "the February 22 Paris accords should serve as a basis for the new mechanism."
+    )
+    events = extract_events(text, published=date(1987, 3, 30))
+    visits = [e for e in events if e.type == "visit"]
+    assert visits and visits[0].date != date(1987, 2, 22)
+
+
+def test_a_capital_one_flew_to_is_where_the_talks_are_not_a_party():
+    text = "Japanese Vice Minister Makoto Kuroda flew to Washington for talks with U.S. officials."
+    assert ("negotiation", ("JP", "US")) in _found(text, date(1987, 4, 9))

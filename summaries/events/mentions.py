@@ -92,6 +92,12 @@ _POSTED_IN = re.compile(
 _RULERS_IN = re.compile(
     r"\b(?:government|authorities|officials|leaders|leadership|regime)\s+in\s+$", re.IGNORECASE
 )
+_TRAVELLED_TO = re.compile(
+    r"\b(?:flew|flown|flies|fly|flying|travell?ed|travels|travell?ing|went|goes|going|came|"
+    r"comes|arrived|arrives|arriving|returned|headed|heads|heading|left\s+for|leaves\s+for)"
+    r"\s+(?:back\s+)?(?:to|in|into)\s+$",
+    re.IGNORECASE,
+)
 _CAPITAL_AFTER = re.compile(r"\s+capital\b", re.IGNORECASE)
 _FORMER = re.compile(r"\b(?:former|retired|ex-|late)\b", re.IGNORECASE)
 _TWO_NAMES = re.compile(r"\b((?-i:[A-Z])[\w'-]+)\s+(?=((?-i:[A-Z])[\w'-]+)\b)")
@@ -453,6 +459,8 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
         return ACTOR  # "government officials in Ethiopia blamed": no other state's officials
     if hit.kind in ("city", "region") or _POSTED_IN.search(before):
         return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts
+    if hit.kind == "capital" and _TRAVELLED_TO.search(before):
+        return PLACE  # "flew to Washington for talks with": where the traveller went
     if hit.kind == "demonym" and _CAPITAL_AFTER.match(after):
         return PLACE  # "arrived in the Soviet capital"
     if t.actor_noun.match(after) or _SAYS.match(after):

@@ -126,14 +126,17 @@ def event_date(
     phrases = [
         m
         for m in _TIME.finditer(clause)
-        if (spoken and _frames_statement(m, trigger_at, clause))
-        or (
-            not spoken
-            and not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
-            and m.start() < own_end
-            # "sending ministers to France on Tuesday and would travel to Spain": Tuesday is
-            # the sending's
-            and not (m.end() <= trigger_at and _AND.search(clause, m.end(), trigger_at))
+        if not _names_a_thing(clause, m, trigger_at)
+        and (
+            (spoken and _frames_statement(m, trigger_at, clause))
+            or (
+                not spoken
+                and not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
+                and m.start() < own_end
+                # "sending ministers to France on Tuesday and would travel to Spain": Tuesday
+                # is the sending's
+                and not (m.end() <= trigger_at and _AND.search(clause, m.end(), trigger_at))
+            )
         )
     ]
     phrases.sort(key=lambda m: _distance(m, trigger_at))
@@ -148,6 +151,20 @@ def event_date(
     if _PERFECT.search(clause, 0, trigger_at + 30):
         return None, None
     return published, "published"
+
+
+# "the February 22 Paris accords": a date that names a thing dates nothing in the clause.
+_NAMES_A_THING = re.compile(r"\b(?:the|its|their|his|her)\s+$", re.IGNORECASE)
+
+
+def _names_a_thing(clause: str, match: re.Match[str], trigger_at: int) -> bool:
+    """A day and month after "the" that name a thing other than the trigger's act ("said the
+    February 22 Paris accords should serve"; not "the March 3 agreement" of "signed")."""
+    return (
+        bool(match.group("md") or match.group("dm"))
+        and _NAMES_A_THING.search(clause, max(0, match.start() - 6), match.start()) is not None
+        and not match.end() <= trigger_at <= match.end() + 30
+    )
 
 
 def _frames_statement(match: re.Match[str], trigger_at: int, clause: str) -> bool:
