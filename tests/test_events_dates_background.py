@@ -55,3 +55,10 @@ def test_a_date_that_names_an_accord_does_not_date_the_visit():
 def test_a_capital_one_flew_to_is_where_the_talks_are_not_a_party():
     text = "Japanese Vice Minister Makoto Kuroda flew to Washington for talks with U.S. officials."
     assert ("negotiation", ("JP", "US")) in _found(text, date(1987, 4, 9))
+
+
+def test_a_present_tense_hosting_with_a_weekday_is_scheduled_ahead():
+    wednesday = date(2019, 10, 2)
+    text = "South Africa's President Cyril Ramaphosa hosts Nigeria's Muhammadu Buhari on Thursday."
+    events = extract_events(text, published=wednesday)
+    assert [(e.type, e.date) for e in events] == [("visit", date(2019, 10, 3))]

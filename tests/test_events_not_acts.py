@@ -33,3 +33,12 @@ def test_a_letter_which_threatened_is_its_senders_threat():
         "which threatened to scupper any deal."
     )
     assert "threat" in _types(text)
+
+
+def test_a_reporters_question_is_no_appeal():
+    text = (
+        "Asked about the Canadian government decision to apply a duty on U.S. corn, U.S. Trade "
+        "Representative Clayton Yeutter said the U.S. could file a complaint."
+    )
+    assert "appeal" not in _types(text)
+    assert "appeal" in _types("The European Union asked Russia to use its influence.")

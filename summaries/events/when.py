@@ -57,6 +57,9 @@ _FUTURE = re.compile(
     r"|leaves|departs|flies\s+to|heads\s+to)\b",
     re.IGNORECASE,
 )
+# "hosts Buhari on Thursday" in a Wednesday story: a present-tense meeting with a weekday is
+# a schedule (without one, the historical present of a lead is dated by the story).
+_SCHEDULE = re.compile(r"\b(?:hosts|visits|meets|receives)\b", re.IGNORECASE)
 # A later month than the story's is planned when the clause looks ahead: a future verb, an
 # infinitive ("agreed to hold an exercise in September"), "ahead of", "until".
 _LATER = re.compile(
@@ -142,7 +145,8 @@ def event_date(
     phrases.sort(key=lambda m: _distance(m, trigger_at))
     future = bool(_FUTURE.search(clause, 0, own_end))
     for phrase in phrases[:1]:
-        found = _resolve(phrase, published, future)
+        ahead = future or bool(_SCHEDULE.search(clause, 0, own_end))
+        found = _resolve(phrase, published, ahead)
         return (found, "text") if found else (None, None)
     # A statement is made when reported, whatever future it speaks of ("said it would
     # retaliate"); a visit or a meeting that "will" happen has no day yet.
