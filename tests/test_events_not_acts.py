@@ -42,3 +42,14 @@ def test_a_reporters_question_is_no_appeal():
     )
     assert "appeal" not in _types(text)
     assert "appeal" in _types("The European Union asked Russia to use its influence.")
+
+
+def test_the_judged_reason_for_sanctions_is_part_of_them():
+    text = (
+        'Beijing imposed sanctions on a U.S. senator over his "provocative" remarks on Tuesday, '
+        "China's foreign ministry said."
+    )
+    assert _types(text) == {"sanctions"}
+    both = "China condemned Washington's decision and imposed sanctions on U.S. arms makers."
+    assert _types(both) == {"sanctions", "criticism"}
+

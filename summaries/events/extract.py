@@ -159,6 +159,8 @@ def _within_sentence(drafts: list[Draft]) -> list[Draft]:
             continue
         if any(k.type in _ABSORBED_BY.get(draft.type, ()) for k in near):
             continue
+        if _reason_of_sanctions(draft, near):
+            continue
         if _talks_named_by_meeting(draft, near):
             continue
         kept = [
@@ -171,6 +173,17 @@ def _within_sentence(drafts: list[Draft]) -> list[Draft]:
         ]
         kept.append(draft)
     return [k for k in kept if not any(_narrower(other, k) for other in kept)]
+
+
+def _reason_of_sanctions(draft: Draft, near: list[Draft]) -> bool:
+    """A judgement word that gives the reason for sanctions in the same sentence ("imposed
+    sanctions on Pelosi over her 'provocative' actions, the ministry said") is part of them;
+    a criticism said in a verb of its own ("condemned") is an act besides them."""
+    return (
+        draft.type == "criticism"
+        and tables().speech_pattern.fullmatch(draft.trigger) is not None
+        and any(k.type == "sanctions" for k in near)
+    )
 
 
 def _narrower(one: Draft, other: Draft) -> bool:
