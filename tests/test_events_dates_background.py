@@ -62,3 +62,14 @@ def test_a_present_tense_hosting_with_a_weekday_is_scheduled_ahead():
     text = "South Africa's President Cyril Ramaphosa hosts Nigeria's Muhammadu Buhari on Thursday."
     events = extract_events(text, published=wednesday)
     assert [(e.type, e.date) for e in events] == [("visit", date(2019, 10, 3))]
+
+
+def test_a_past_verb_dates_its_weekday_back_whatever_the_clause_expects():
+    saturday = date(1988, 12, 31)
+    text = (
+        "Prime Minister Benazir Bhutto of Pakistan and her Indian counterpart, Rajiv Gandhi, "
+        "met Friday for historic talks expected to open a new page in relations."
+    )
+    assert {e.date for e in extract_events(text, published=saturday)} == {date(1988, 12, 30)}
+    ahead = "Indian Prime Minister Rajiv Gandhi will visit Pakistan on Friday."
+    assert {e.date for e in extract_events(ahead, published=saturday)} == {date(1989, 1, 6)}

@@ -53,3 +53,7 @@ def test_the_judged_reason_for_sanctions_is_part_of_them():
     both = "China condemned Washington's decision and imposed sanctions on U.S. arms makers."
     assert _types(both) == {"sanctions", "criticism"}
 
+
+def test_a_leaders_trip_to_the_united_nations_is_no_visit():
+    text = "Iranian President Hassan Rouhani cut short his visit to the United Nations on Tuesday."
+    assert "visit" not in _types(text)

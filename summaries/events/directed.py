@@ -186,10 +186,11 @@ def _objects(
     """The first actor or deed's doer after the trigger, with the ones coordinated with it."""
     words = sentence[match.end() : end].split()
     limit = match.end() + len(" ".join(words[:_TARGET_WINDOW_WORDS])) + 1
-    # From the trigger's start: "expelled two Russian diplomats" holds its own object.
+    # From the trigger's start: "expelled two Russian diplomats" holds its own object, and
+    # "Iranian diplomats had 48 hours to leave" begins with it.
     after = [
         m for m in found
-        if match.start() < m.start < min(end, limit) and m.side
+        if match.start() <= m.start < min(end, limit) and m.side
         and not _COMPARED.search(sentence, max(0, m.start - 30), m.start)
     ]  # fmt: skip
     first = next((m for m in after if m.role in (ACTOR, DEED) and m.side not in exclude), None)

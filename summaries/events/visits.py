@@ -100,6 +100,8 @@ def visit(
     groups = []
     for visitor in visitors[:3]:
         for place in destinations:
+            if place.kind == "org" and visitor.kind != "org":
+                continue  # "his visit to the United Nations": a state visits states
             if place.side != visitor.side:
                 groups.append(([visitor, place], [SOURCE, TARGET]))
     return groups

@@ -146,6 +146,8 @@ def event_date(
     future = bool(_FUTURE.search(clause, 0, own_end))
     for phrase in phrases[:1]:
         ahead = future or bool(_SCHEDULE.search(clause, 0, own_end))
+        if ahead and _told_in_the_past(clause, phrase.start()):
+            ahead = False  # "met Friday for talks expected to open a new page": last Friday
         found = _resolve(phrase, published, ahead)
         return (found, "text") if found else (None, None)
     # A statement is made when reported, whatever future it speaks of ("said it would
@@ -169,6 +171,24 @@ def _names_a_thing(clause: str, match: re.Match[str], trigger_at: int) -> bool:
         and _NAMES_A_THING.search(clause, max(0, match.start() - 6), match.start()) is not None
         and not match.end() <= trigger_at <= match.end() + 30
     )
+
+
+# The verb a time phrase hangs on, read back from it: a past form, or a word that looks ahead.
+_VERB_BEFORE = re.compile(
+    r"\b(?:(?P<ahead>will|would|shall|to|due|scheduled|expected|planned|set|next|is|are)"
+    r"|(?P<past>met|held|had|spoke|made|gave|took|said|told|began|left|came|went|flew|sent"
+    r"|(?-i:[a-z]+ed)))\b",
+    re.IGNORECASE,
+)
+
+
+def _told_in_the_past(clause: str, at: int) -> bool:
+    """Whether the nearest verb before a time phrase, within a few words, is in the past
+    tense: "met Friday for historic talks expected to open ..." is last Friday, "praised his
+    policies in a meeting at the White House on Wednesday" that Wednesday, whatever future
+    the rest of the clause speaks of."""
+    verbs = list(_VERB_BEFORE.finditer(clause, max(0, at - 90), at))
+    return bool(verbs) and verbs[-1].group("past") is not None
 
 
 def _frames_statement(match: re.Match[str], trigger_at: int, clause: str) -> bool:
