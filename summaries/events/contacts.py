@@ -61,6 +61,9 @@ _FIRST_PARTNER = re.compile(
 
 # "with X, Y and the Z", "with X as well as Y's" -- a comma or a conjunction, not "with
 # Baldrige and officials to discuss Japan's ...".
+_LATER_WITH = re.compile(
+    r"\s*(?:[^\s,;]+\s+){1,5}?with\s+(?:(?-i:[a-z][\w'-]*)\s+){0,3}", re.IGNORECASE
+)
 _NEXT_PARTNER = re.compile(
     r"(?:\s*,\s*(?:(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)?"
     r"|\s+(?:and|or|as\s+well\s+as|plus|along\s+with)\s+)(?:(?-i:[a-z][\w'-]*)\s+){0,2}",
@@ -332,7 +335,8 @@ def _partners(
         elif linked or (
             name in ("meeting", "phone_call") and _DIRECT_OBJECT_TRIGGER.match(match.group())
         ):
-            ok = _MODIFIERS.fullmatch(gap)
+            # "met X", or "meets in Vilnius on Wednesday with the leaders of ..."
+            ok = _MODIFIERS.fullmatch(gap) or _LATER_WITH.fullmatch(gap)
         else:
             ok = _FIRST_PARTNER.fullmatch(gap)
         if not ok or any(
