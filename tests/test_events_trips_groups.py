@@ -1424,3 +1424,12 @@ def test_a_year_something_began_in_does_not_date_the_act():
     found = {(e.type, e.sides) for e in extract_events(text, published=date(2023, 5, 16))}
     assert ("agreement", ("BH", "QA")) in found
     assert not _found("Bahrain and Qatar agreed in 2017 to restore relations.", date(2023, 5, 16))
+
+
+def test_severing_ties_and_expelling_diplomats_are_two_sanctions():
+    text = (
+        "Saudi Arabia announced on Sunday that it was severing ties with Iran. The Saudi "
+        "foreign minister said Iranian diplomats had 48 hours to leave the kingdom."
+    )
+    events = extract_events(text, published=date(2016, 1, 3))
+    assert [(e.type, e.sides) for e in events] == [("sanctions", ("IR", "SA"))] * 2

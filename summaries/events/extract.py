@@ -211,8 +211,13 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
         key = (draft.sides, draft.type)
         if key not in merged:
             merged[key] = draft
-        elif _other_people(merged[key], draft) or _opposite(merged[key], draft):
-            # two leaders' own acts, or one side's and the other's answer: distinct events
+        elif (
+            _other_people(merged[key], draft)
+            or _opposite(merged[key], draft)
+            or _other_measure(merged[key], draft)
+        ):
+            # two leaders' own acts, one side's and the other's answer, or two kinds of
+            # sanction: distinct events
             apart.append(draft)
         else:
             _absorb(merged[key], draft)
@@ -249,6 +254,25 @@ def _across_story(drafts: list[Draft]) -> list[Draft]:
             _absorb(host, draft)
             del merged[(sides, etype)]
     return sorted([*merged.values(), *apart], key=lambda d: d.sentence_index)
+
+
+# The kinds of sanction the guidelines list: each is an act of its own ("severing ties with
+# Iran" and "Iranian diplomats had 48 hours to leave" are two events).
+_MEASURES = (
+    (
+        "diplomats",
+        re.compile(r"expel|expul|leave|recall|withdr|persona|staff|employees|number", re.I),
+    ),
+    ("ties", re.compile(r"\b(?:ties|relations|links|contacts)\b", re.I)),
+)
+
+
+def _measure(draft: Draft) -> str:
+    return next((kind for kind, cue in _MEASURES if cue.search(draft.trigger)), "economic")
+
+
+def _other_measure(first: Draft, second: Draft) -> bool:
+    return first.type == "sanctions" and _measure(first) != _measure(second)
 
 
 def _opposite(first: Draft, second: Draft) -> bool:
