@@ -57,3 +57,11 @@ def test_the_judged_reason_for_sanctions_is_part_of_them():
 def test_a_leaders_trip_to_the_united_nations_is_no_visit():
     text = "Iranian President Hassan Rouhani cut short his visit to the United Nations on Tuesday."
     assert "visit" not in _types(text)
+
+
+def test_a_stay_for_talks_with_a_third_state_is_no_visit_to_the_host():
+    text = (
+        "Iranian Foreign Minister Mohammad Javad Zarif is in Geneva on Tuesday for talks with "
+        "U.S. Secretary of State John Kerry."
+    )
+    assert _types(text) == {"negotiation"}

@@ -81,6 +81,10 @@ def visit(
         host = subject(sentence, match, start, found, story) or later[:1] or _here(story)
         return [([visitor, h], [SOURCE, TARGET]) for h in host[:1] if h.side != visitor.side]
     destinations = _destinations(sentence, match, after, inside, story)
+    if _STAY.fullmatch(match.group()):
+        met = sentence.find(" with ", match.end())
+        hosts = {m.side for m in after if m.start > met}
+        destinations = [d for d in destinations if d.side in hosts]
     visitors = (
         _visitor_after_by(sentence, destinations, found)
         or _pronoun_visitor(sentence, match, inside, destinations)
@@ -107,6 +111,7 @@ def visit(
     return groups
 
 
+_STAY = re.compile(r"(?:is|are)\s+in", re.IGNORECASE)
 # "during her first visit to Japan": the visit of one named before, by pronoun
 _PRONOUN_VISIT = re.compile(r"\b(?:his|her)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
