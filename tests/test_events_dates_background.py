@@ -73,3 +73,12 @@ def test_a_past_verb_dates_its_weekday_back_whatever_the_clause_expects():
     assert {e.date for e in extract_events(text, published=saturday)} == {date(1988, 12, 30)}
     ahead = "Indian Prime Minister Rajiv Gandhi will visit Pakistan on Friday."
     assert {e.date for e in extract_events(ahead, published=saturday)} == {date(1989, 1, 6)}
+
+
+def test_a_weekday_reported_after_said_that_is_ahead_when_the_act_would_come():
+    wednesday = date(1987, 4, 1)
+    text = (
+        "The spokesman said that on Thursday Deputy U.S. Trade Representative Michael Smith "
+        "would meet Japanese Vice Minister Makoto Kuroda."
+    )
+    assert {e.date for e in extract_events(text, published=wednesday)} == {date(1987, 4, 2)}

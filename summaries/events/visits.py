@@ -14,6 +14,7 @@ import re
 
 from summaries.events.mentions import (
     ACTOR,
+    DEED,
     OTHER,
     PARTY_FROM,
     PLACE,
@@ -210,6 +211,8 @@ def _destinations(
             continue  # "arrived ... aboard a U.S. Air Force plane": not where he arrived
         if m.role in (ACTOR, PLACE, OTHER) and m.kind != "demonym":
             places.append(m)
+        elif places and m.role == DEED and m.kind != "demonym":
+            places.append(m)  # "to Moscow and Beijing to gain support": a stop, no deed
         elif places:
             break
     if places:

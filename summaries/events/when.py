@@ -175,7 +175,8 @@ def _names_a_thing(clause: str, match: re.Match[str], trigger_at: int) -> bool:
 
 # The verb a time phrase hangs on, read back from it: a past form, or a word that looks ahead.
 _VERB_BEFORE = re.compile(
-    r"\b(?:(?P<ahead>will|would|shall|to|due|scheduled|expected|planned|set|next|is|are)"
+    # "said that on Thursday ... would meet": what follows "that" is reported, not past
+    r"\b(?:(?P<ahead>will|would|shall|to|due|scheduled|expected|planned|set|next|is|are|that)"
     r"|(?P<past>met|held|had|spoke|made|gave|took|said|told|began|left|came|went|flew|sent"
     r"|(?-i:[a-z]+ed)))\b",
     re.IGNORECASE,
