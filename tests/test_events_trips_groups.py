@@ -1433,3 +1433,13 @@ def test_severing_ties_and_expelling_diplomats_are_two_sanctions():
     )
     events = extract_events(text, published=date(2016, 1, 3))
     assert [(e.type, e.sides) for e in events] == [("sanctions", ("IR", "SA"))] * 2
+
+
+def test_an_appeal_to_one_state_then_to_both_is_one_appeal_to_both():
+    text = (
+        "Armenia accused Azerbaijan on Monday of shelling border villages. The European Union "
+        "called on Baku to withdraw its troops and urged both countries to resume talks."
+    )
+    events = extract_events(text, published=date(2015, 3, 10))
+    appeals = [e.sides for e in events if e.type == "appeal"]
+    assert appeals == [("AM", "AZ", "EU")]

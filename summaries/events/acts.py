@@ -157,11 +157,24 @@ def _without(sentence: str, start: int, end: int, asides: Sequence[tuple[int, in
     return " ".join(kept)
 
 
+_PAST_AFTER_AND = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+)?$", re.IGNORECASE)
+_PAST_FORM = re.compile(
+    r"(?:[a-z]+ed|met|held|spoke|sent|told|gave|made|took|went|flew|left|began|broke|struck)\b",
+    re.IGNORECASE,
+)
+
+
 def _asked_for(
     sentence: str, match: re.Match[str], asking: list[re.Match[str]], clause_start: int
 ) -> bool:
     """An act inside what an appeal or threat asks for ("urged Israel to return to talks",
-    "threatened to impose sanctions") has not happened: the appeal or threat is the event."""
+    "threatened to impose sanctions") has not happened: the appeal or threat is the event.
+    A verb in the past after "and" is the subject's next act, not more of the infinitive
+    ("called on Tehran to protect the embassy and urged both nations to ...")."""
+    if _PAST_AFTER_AND.search(sentence, max(0, match.start() - 30), match.start()) and (
+        _PAST_FORM.match(match.group())
+    ):
+        return False
     return any(
         earlier.end() <= match.start()
         and earlier.start() >= clause_start

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from summaries.events.implied import implied_target
+from summaries.events.implied import addressed_parties, implied_target
 from summaries.events.mentions import (
     ACTOR,
     DEED,
@@ -298,7 +298,12 @@ def directed(
     have threatened retaliatory action") shares its subject and, without its own, its object."""
     if previous and _SAME_SUBJECT.search(sentence, max(0, match.start() - 30), match.start()):
         objects = _objects(sentence, match, end, found, {previous[0].side})
-        targets = objects or list(previous[1:])
+        exclude = {previous[0].side}
+        targets = (
+            objects
+            or addressed_parties(name, sentence, match, exclude, story)
+            or list(previous[1:])
+        )
         return [([previous[0], *targets], [SOURCE] + [TARGET] * len(targets))]
     by = _BY_AGENT.match(sentence, match.end())
     if by is not None and (
@@ -373,6 +378,7 @@ def directed(
     targets = (
         # "thanked him for his efforts to improve relations with Pakistan": him
         _object_pronoun(sentence, match, found, exclude, story)
+        or addressed_parties(name, sentence, match, exclude, story)
         or objects
         or (name in _LOOSE_OBJECT and _earlier_object(sentence, match, sources, found, exclude))
         or implied_target(name, sentence, match, sources, found, exclude, story)

@@ -172,7 +172,9 @@ def _within_sentence(drafts: list[Draft]) -> list[Draft]:
             )
         ]
         kept.append(draft)
-    return [k for k in kept if not any(_narrower(other, k) for other in kept)]
+    return [
+        k for k in kept if not any(_narrower(o, k) or _narrower(k, o, addressed=True) for o in kept)
+    ]
 
 
 def _reason_of_sanctions(draft: Draft, near: list[Draft]) -> bool:
@@ -186,15 +188,18 @@ def _reason_of_sanctions(draft: Draft, near: list[Draft]) -> bool:
     )
 
 
-def _narrower(one: Draft, other: Draft) -> bool:
+def _narrower(one: Draft, other: Draft, *, addressed: bool = False) -> bool:
     """One speaker's act of one type, read twice in a sentence with fewer and with more
     targets ("summoned Sweden's envoy to protest remarks against Saudi Arabia"): one act, and
-    the fewer targets are the ones it was made to."""
+    the fewer targets are the ones it was made to -- unless the more are named as the ones
+    addressed (`addressed`: "called on Tehran to protect the embassy and urged both nations
+    to ...", one appeal to both)."""
     return (
         one.type == other.type
         and SOURCE in one.roles
         and _same_source(one, other)
         and set(one.sides) < set(other.sides)
+        and any(m.kind == "story" for m in other.actors) == addressed
     )
 
 

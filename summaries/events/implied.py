@@ -8,7 +8,7 @@ most trusted first:
 - for threats, the one a condition names ("If Russia breaks the ceasefire, the EU will
   respond") or the one told ("De Clercq told Yeutter the Community would hit back");
 - a judged military act's doer as the story names it ("Iran denounced the intervention");
-- "both sides", "all parties": the story's main states;
+- "both sides", "all parties", "both nations": the story's main states;
 - an envoy's act: the state the envoy is posted to ("the ambassador in Bangladesh issued an
   apology"), not for the envoy's own people ("warned its citizens");
 - a threat of reprisals in a story about two states: the other one.
@@ -44,7 +44,7 @@ def implied_target(
             )
         )
         or _military_doer(name, sentence, match, exclude, story)
-        or _the_parties(name, sentence, match, exclude, story)
+        or addressed_parties(name, sentence, match, exclude, story)
         or (
             not _OWN_PEOPLE.match(sentence, match.end())
             and _envoys_host(sentence, sources, found, exclude)
@@ -54,7 +54,8 @@ def implied_target(
 
 
 _PARTIES = re.compile(
-    r"\s+(?:on\s+|upon\s+|for\s+)?(?:(?P<two>both|the\s+two)|all)\s+(?:sides|parties)\b",
+    r"\s+(?:on\s+|upon\s+|for\s+)?(?:(?P<two>both|the\s+two)|all)\s+"
+    r"(?:sides|parties|nations|countries|governments|neighbou?rs|states)\b",
     re.IGNORECASE,
 )
 
@@ -82,11 +83,13 @@ def _titled_object(
     return [from_person(holders[-1])] if holders else []
 
 
-def _the_parties(
+def addressed_parties(
     name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
 ) -> list[Mention]:
     """ "urged both sides back to talks": the two states the story is about; "called on all
-    sides to end hostilities": the one whose conflict it is (the story's main country)."""
+    sides to end hostilities": the one whose conflict it is (the story's main country).
+    Named right after the verb, they are who is addressed, before any state the clause
+    names earlier ("called on Tehran to protect the embassy and urged both nations to")."""
     parties = _PARTIES.match(sentence, match.end())
     if name != "appeal" or parties is None:
         return []
