@@ -355,6 +355,19 @@ def test_the_officeholders_table_answers_only_within_a_term_and_never_between_tw
     assert side_of("Xi", None) == "CN"  # surname first
     assert side_of("Abdullah", None) is None  # Saudi and Jordanian kings
     assert side_of("Both", None) is None  # no loose skeleton matches ("Botha")
+    assert side_of("Ortega", date(1987, 3, 1)) == "NI"
+
+
+def test_a_long_name_ending_in_a_leaders_surname_is_not_that_leader():
+    from summaries.events.officials import side_of_variant
+
+    assert side_of_variant("Abd Rabbu Mansour Hadi", None) == "YE"  # a spelling of his
+    assert side_of_variant("Omar Trevino Morales", None) is None  # a Zetas boss, not Evo
+    text = (
+        "Mexican marines captured Zetas boss Omar Trevino Morales. U.S. officials have "
+        "requested his extradition, a Mexican official said."
+    )
+    assert all("BO" not in e.sides for e in extract_events(text))
 
 
 def test_judgements_reported_in_speech_are_criticism_and_praise():

@@ -247,7 +247,7 @@ class Story:
         if side is None and len(words) >= 3 and len(words[-1]) >= 4:
             # "Abd Rabbu Mansour Hadi" for "Abdrabbuh Mansour Hadi"; not "Robert Costa" for
             # "António Costa": a two-word name with another first name is someone else
-            side = officials.side_of(words[-1], self.published)
+            side = officials.side_of_variant(name, self.published)
         return side
 
     def register(self, person: Person) -> Person:

@@ -55,6 +55,21 @@ def side_of(name: str, on: date | None) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
+def side_of_variant(name: str, on: date | None) -> str | None:
+    """The side for a long name spelt otherwise than the table ("Abd Rabbu Mansour Hadi" for
+    "Abdrabbuh Mansour Hadi"): its surname fits, and another of its words is in the
+    holder's name -- "Omar Trevino Morales" is not "Evo Morales"."""
+    keys = _words(name)
+    if len(keys) < 2:
+        return None
+    sides = {
+        term.side
+        for term in _candidates(keys[-1:])
+        if term.covers(on) and _fits(term, keys[-1:]) and set(keys[:-1]) & set(term.keys[:-1])
+    }
+    return sides.pop() if len(sides) == 1 else None
+
+
 def _words(name: str) -> tuple[str, ...]:
     """A name as lowercase letter-only words, titles and regnal numbers left out."""
     words = ("".join(ch for ch in w if ch.isalpha()) for w in fold(name).casefold().split())
