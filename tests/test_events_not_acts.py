@@ -65,3 +65,11 @@ def test_a_stay_for_talks_with_a_third_state_is_no_visit_to_the_host():
         "U.S. Secretary of State John Kerry."
     )
     assert _types(text) == {"negotiation"}
+
+
+def test_hosts_as_a_noun_is_no_visit():
+    text = (
+        "U.S. officials said the five men live in luxury, courtesy of their gracious Qatari hosts."
+    )
+    assert "visit" not in _types(text)
+    assert "visit" in _types("Egyptian President Abdel Fattah el-Sisi hosts Saudi King Salman.")
