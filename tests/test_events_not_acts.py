@@ -73,3 +73,7 @@ def test_hosts_as_a_noun_is_no_visit():
     )
     assert "visit" not in _types(text)
     assert "visit" in _types("Egyptian President Abdel Fattah el-Sisi hosts Saudi King Salman.")
+
+
+def test_a_dismissal_from_office_is_no_criticism():
+    assert "criticism" not in _types("Japan's prime minister dismissed his trade minister.")
