@@ -82,3 +82,17 @@ def test_a_weekday_reported_after_said_that_is_ahead_when_the_act_would_come():
         "would meet Japanese Vice Minister Makoto Kuroda."
     )
     assert {e.date for e in extract_events(text, published=wednesday)} == {date(1987, 4, 2)}
+
+
+def test_a_trip_told_as_the_last_one_or_by_its_year_is_background():
+    october = date(2015, 10, 22)
+    last = (
+        "When Japanese Agriculture Minister Takashi Sato last visited Washington, he offered more."
+    )
+    assert not _found(last, october)
+    year = "Cameron angered China during his 2010 visit to Beijing, Chinese officials said."
+    assert ("visit", ("CN", "GB")) not in _found(year, october)
+    named = (
+        "German Foreign Minister Heiko Maas arrived in Tehran on a mission to save the 2015 deal."
+    )
+    assert ("visit", ("DE", "IR")) in _found(named, october)

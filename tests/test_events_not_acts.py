@@ -77,3 +77,19 @@ def test_hosts_as_a_noun_is_no_visit():
 
 def test_a_dismissal_from_office_is_no_criticism():
     assert "criticism" not in _types("Japan's prime minister dismissed his trade minister.")
+
+
+def test_refraining_from_retaliation_is_no_threat():
+    text = (
+        "Japanese Trade Minister Hajime Tamura said on Tuesday that Japan will refrain from "
+        "taking retaliatory action against the United States."
+    )
+    assert "threat" not in _types(text)
+
+
+def test_the_purpose_of_sanctions_is_no_threat_besides_them():
+    text = (
+        "U.S. President Barack Obama on Tuesday imposed tariffs on Chinese tyres to retaliate "
+        "for China's failure to open its markets."
+    )
+    assert _types(text) == {"sanctions"}

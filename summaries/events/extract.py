@@ -180,12 +180,14 @@ def _within_sentence(drafts: list[Draft]) -> list[Draft]:
 def _reason_of_sanctions(draft: Draft, near: list[Draft]) -> bool:
     """A judgement word that gives the reason for sanctions in the same sentence ("imposed
     sanctions on Pelosi over her 'provocative' actions, the ministry said") is part of them;
-    a criticism said in a verb of its own ("condemned") is an act besides them."""
-    return (
-        draft.type == "criticism"
-        and tables().speech_pattern.fullmatch(draft.trigger) is not None
-        and any(k.type == "sanctions" for k in near)
+    a criticism said in a verb of its own ("condemned") is an act besides them. So is the
+    purpose of sanctions ("imposed tariffs ... to retaliate for Japan's failure"): no threat
+    besides them."""
+    judged = (
+        draft.type == "criticism" and tables().speech_pattern.fullmatch(draft.trigger) is not None
     )
+    purpose = draft.type == "threat" and draft.trigger.lower().startswith("to ")
+    return (judged or purpose) and any(k.type == "sanctions" for k in near)
 
 
 def _narrower(one: Draft, other: Draft, *, addressed: bool = False) -> bool:

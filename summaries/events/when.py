@@ -90,7 +90,10 @@ _SPAN_OF_YEARS = re.compile(
 # "in 2017", not "a rift that began in 2017" (what the act ends or answers, not its date)
 _PAST_YEAR = re.compile(
     r"(?<!began\s)(?<!begun\s)(?<!started\s)(?<!erupted\s)\b(?:in|since|during|of)\s+"
-    r"((?:19|20)\d\d)\b",
+    r"((?:19|20)\d\d)\b"
+    # "during his 2010 visit to China": a year that dates someone's trip or talks
+    r"|\b(?:his|her|their|its)\s+((?:19|20)\d\d)\s+(?:[\w-]+\s+)?"
+    r"(?:visit|trip|tour|talks|meeting|summit)\b",
     re.IGNORECASE,
 )
 
@@ -110,7 +113,8 @@ def is_background(clause: str, published: date | None) -> bool:
                 return True  # "expelled the ambassador in December" in a May story: last year
     for match in _PAST_YEAR.finditer(clause):
         # Without the story's date a year named in a report of an act is almost always past.
-        if published is None or int(match.group(1)) < published.year:
+        year = int(match.group(1) or match.group(2))
+        if published is None or year < published.year:
             return True
     return False
 
