@@ -93,3 +93,7 @@ def test_the_purpose_of_sanctions_is_no_threat_besides_them():
         "for China's failure to open its markets."
     )
     assert _types(text) == {"sanctions"}
+
+
+def test_students_returning_from_abroad_make_no_visit():
+    assert "visit" not in _types("The students returned from France on Tuesday.")
