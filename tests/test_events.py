@@ -356,6 +356,15 @@ def test_the_officeholders_table_answers_only_within_a_term_and_never_between_tw
     assert side_of("Abdullah", None) is None  # Saudi and Jordanian kings
     assert side_of("Both", None) is None  # no loose skeleton matches ("Botha")
     assert side_of("Ortega", date(1987, 3, 1)) == "NI"
+    assert side_of("James A. Baker III", date(1990, 3, 1)) == "US"  # a middle initial
+    assert side_of("George H.W. Bush", date(1990, 3, 1)) == "US"
+
+
+def test_a_name_with_a_middle_initial_is_one_name():
+    from summaries.events.names import NAME
+
+    assert [m.group() for m in NAME.finditer("Clayton K. Yeutter warned")] == ["Clayton K. Yeutter"]
+    assert [m.group() for m in NAME.finditer("said George H.W. Bush")][-1] == "George H.W. Bush"
 
 
 def test_a_long_name_ending_in_a_leaders_surname_is_not_that_leader():

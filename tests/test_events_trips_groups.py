@@ -1443,3 +1443,12 @@ def test_an_appeal_to_one_state_then_to_both_is_one_appeal_to_both():
     events = extract_events(text, published=date(2015, 3, 10))
     appeals = [e.sides for e in events if e.type == "appeal"]
     assert appeals == [("AM", "AZ", "EU")]
+
+
+def test_the_european_common_market_is_the_community():
+    text = (
+        'U.S. Trade Representative Clayton K. Yeutter warned on Tuesday of "confrontation" '
+        "with the European Common Market if it refuses to cut its farm subsidies."
+    )
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(1988, 10, 19))}
+    assert ("threat", ("EC", "US")) in found

@@ -429,7 +429,7 @@ def _part_of_longer_name(sentence: str, start: int, surface: str) -> bool:
     return (
         bool(before)
         and before[-1][:1].isupper()
-        and before[-1] not in ("The", "A", "An", "This", "Its", "UN", "U.N.")
+        and before[-1] not in ("The", "A", "An", "This", "Its", "UN", "U.N.", "European")
     )
 
 

@@ -18,11 +18,12 @@ if TYPE_CHECKING:
     from summaries.events.mentions import Story
 
 # A person's name: up to five capitalised words, with particles ("Mohammed bin Salman",
-# "Haider al-Abadi").
+# "Haider al-Abadi") and middle initials ("Clayton K. Yeutter").
 # Capitals of the Latin alphabets news spells names in ("Çavuşoğlu", "Šefčovič", "Ólafur").
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 NAME = re.compile(
-    rf"[{_UPPER}][\w'.-]{{0,40}}(?:\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
+    rf"[{_UPPER}][\w'.-]{{0,40}}(?:\s+(?:[{_UPPER}]\.){{1,2}}(?=\s+[{_UPPER}])"
+    rf"|\s+(?:(?:al|bin|bint|ibn|de|da|van|von|der|el|du|la|Al|El)\s+)?"
     rf"(?:(?:al|el|ad|as|at|an|ar|az|ash)-)?[{_UPPER}][\w'-]{{0,40}}){{0,4}}"
 )
 _WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}

@@ -18,6 +18,7 @@ hundreds of names would match "Both" to "Botha".
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +31,9 @@ _NOT_NAMES = frozenset(
     {"king", "queen", "emir", "sheikh", "lord", "ii", "iii", "jr", "sr", "president",
      "premier", "chancellor", "ayatollah", "mr", "mrs", "ms", "dr"}
 )  # fmt: skip
+
+
+_INITIALS = re.compile(r"(?:[a-z]\.)+")
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,10 @@ def side_of_variant(name: str, on: date | None) -> str | None:
 
 def _words(name: str) -> tuple[str, ...]:
     """A name as lowercase letter-only words, titles and regnal numbers left out."""
-    words = ("".join(ch for ch in w if ch.isalpha()) for w in fold(name).casefold().split())
+    # middle initials left out too: "James A. Baker", "George H.W. Bush" are "James Baker",
+    # "George Bush"
+    tokens = [w for w in fold(name).casefold().split() if not _INITIALS.fullmatch(w)]
+    words = ("".join(ch for ch in w if ch.isalpha()) for w in tokens)
     return tuple(w for w in words if w and w not in _NOT_NAMES)
 
 
