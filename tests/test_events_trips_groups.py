@@ -1452,3 +1452,20 @@ def test_the_european_common_market_is_the_community():
     )
     found = {(e.type, e.sides) for e in extract_events(text, published=date(1988, 10, 19))}
     assert ("threat", ("EC", "US")) in found
+
+
+def test_he_after_a_sentence_opened_by_an_unplaced_person_is_not_the_last_leader():
+    text = (
+        "Russian President Vladimir Putin says he has no plans to invade. "
+        "Vice President Joe Biden is touring the region. "
+        "Biden plans to make the case that the alliance stands ready. "
+        "He offered a similar message Tuesday during meetings with leaders in Poland."
+    )
+    events = extract_events(text, published=date(2014, 3, 19))
+    assert ("meeting", ("PL", "RU")) not in {(e.type, e.sides) for e in events}
+
+
+def test_leaders_in_a_countrys_backyard_are_not_its_rulers():
+    text = "Leaders in Russia's backyard on Tuesday urged NATO to send more troops."
+    found = {(e.type, e.sides) for e in extract_events(text, published=date(2014, 3, 19))}
+    assert ("appeal", ("NATO", "RU")) not in found

@@ -19,7 +19,7 @@ from datetime import date
 
 from summaries.events import wholestory
 from summaries.events.acts import acts_in
-from summaries.events.mentions import Story, mentions
+from summaries.events.mentions import Story, mentions, opening_person
 from summaries.events.model import (
     SOURCE,
     TARGET,
@@ -147,6 +147,7 @@ def _note_names(sentence: str, story: Story) -> None:
         if known is not None and known.side:
             story.last_person = known
             return
+    story.last_person = opening_person(sentence, story) or story.last_person
 
 
 def _within_sentence(drafts: list[Draft]) -> list[Draft]:

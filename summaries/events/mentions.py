@@ -357,7 +357,19 @@ def mentions(sentence: str, story: Story) -> list[Mention]:
         if mention.person is not None and mention.person.side:
             story.last_person = mention.person
             break
+    else:
+        story.last_person = opening_person(sentence, story) or story.last_person
     return found
+
+
+def opening_person(sentence: str, story: Story) -> Person | None:
+    """A person of the story whose side is unknown, opening the sentence ("Biden meets in
+    Vilnius ..."): the next "he" is them, not the last official with a known side."""
+    first = NAME.match(sentence.lstrip(" \"“'"))
+    if first is None or first.group() in STOP_NAMES:
+        return None
+    known = story.find(first.group())
+    return known if known is not None and not known.side else None
 
 
 def _gazetteer_hits(sentence: str, story: Story, t: Tables) -> list[Mention]:
@@ -455,7 +467,12 @@ def _role(sentence: str, hit: Mention, hits: list[Mention], t: Tables) -> str:
     before = sentence[max(0, hit.start - 30) : hit.start]
     if PARTY_FROM.search(before) and hit.kind not in ("city", "region"):
         return ACTOR  # "representatives from Nigeria": the state they come for
-    if hit.kind == "name" and _RULERS_IN.search(before) and not _owned(before, hit, hits):
+    if (
+        hit.kind == "name"
+        and _RULERS_IN.search(before)
+        and not _owned(before, hit, hits)
+        and not after.startswith(("'s", "’s"))  # "leaders in Russia's backyard"
+    ):
         return ACTOR  # "government officials in Ethiopia blamed": no other state's officials
     if hit.kind in ("city", "region") or _POSTED_IN.search(before):
         return PLACE  # a city; "the Chinese embassy in Manila": where it is, not who acts
