@@ -97,3 +97,9 @@ def test_the_purpose_of_sanctions_is_no_threat_besides_them():
 
 def test_students_returning_from_abroad_make_no_visit():
     assert "visit" not in _types("The students returned from France on Tuesday.")
+
+
+def test_lifting_an_embargo_is_no_sanction():
+    text = "U.S. President Barack Obama lifted the arms embargo on Vietnam on Tuesday."
+    assert "sanctions" not in _types(text)
+    assert "sanctions" in _types("The European Union imposed an arms embargo on Syria on Tuesday.")
