@@ -1469,3 +1469,9 @@ def test_leaders_in_a_countrys_backyard_are_not_its_rulers():
     text = "Leaders in Russia's backyard on Tuesday urged NATO to send more troops."
     found = {(e.type, e.sides) for e in extract_events(text, published=date(2014, 3, 19))}
     assert ("appeal", ("NATO", "RU")) not in found
+
+
+def test_messages_sent_to_several_leaders_are_one_to_each():
+    text = "Kuwait's emir sent messages to the leaders of Saudi Arabia and Egypt on Tuesday."
+    events = extract_events(text, published=date(2017, 8, 15))
+    assert sorted(e.sides for e in events if e.type == "message") == [("EG", "KW"), ("KW", "SA")]

@@ -385,4 +385,10 @@ def directed(
     )
     if not targets:
         return []
+    if name == "message" and _PLURAL_MESSAGES.search(match.group()):
+        # "sent messages to the leaders of Saudi Arabia and Egypt": one to each
+        return [([s, t], [SOURCE, TARGET]) for s in sources for t in targets]
     return [([s, *targets], [SOURCE] + [TARGET] * len(targets)) for s in sources]
+
+
+_PLURAL_MESSAGES = re.compile(r"\b(?:messages|letters|notes|telegrams|cables)\b", re.IGNORECASE)
