@@ -92,6 +92,8 @@ _POSTED_IN = re.compile(
 _RULERS_IN = re.compile(
     r"\b(?:government|authorities|officials|leaders|leadership|regime)\s+in\s+$", re.IGNORECASE
 )
+# "flew to Washington for talks with U.S. officials": a capital travelled to is where the
+# traveller went, not a party (nor the subject of what follows)
 _TRAVELLED_TO = re.compile(
     r"\b(?:flew|flown|flies|fly|flying|travell?ed|travels|travell?ing|went|goes|going|came|"
     r"comes|arrived|arrives|arriving|returned|headed|heads|heading|left\s+for|leaves\s+for)"

@@ -131,28 +131,12 @@ def event_date(
     cut = None if spoken else _NEXT_VERB.search(clause, trigger_at)
     own_end = cut.start() if cut else len(clause)
     phrases = [
-        m
-        for m in _TIME.finditer(clause)
-        if not _names_a_thing(clause, m, trigger_at)
-        and (
-            (spoken and _frames_statement(m, trigger_at, clause))
-            or (
-                not spoken
-                and not _REPORTED.search(clause, max(0, m.start() - 25), m.start())
-                and m.start() < own_end
-                # "sending ministers to France on Tuesday and would travel to Spain": Tuesday
-                # is the sending's
-                and not (m.end() <= trigger_at and _AND.search(clause, m.end(), trigger_at))
-            )
-        )
+        m for m in _TIME.finditer(clause) if _dates_the_act(m, clause, trigger_at, own_end, spoken)
     ]
     phrases.sort(key=lambda m: _distance(m, trigger_at))
     future = bool(_FUTURE.search(clause, 0, own_end))
     for phrase in phrases[:1]:
-        ahead = future or bool(_SCHEDULE.search(clause, 0, own_end))
-        if ahead and _told_in_the_past(clause, phrase.start()):
-            ahead = False  # "met Friday for talks expected to open a new page": last Friday
-        found = _resolve(phrase, published, ahead)
+        found = _resolve(phrase, published, _looks_ahead(clause, phrase, own_end, future))
         return (found, "text") if found else (None, None)
     # A statement is made when reported, whatever future it speaks of ("said it would
     # retaliate"); a visit or a meeting that "will" happen has no day yet.
@@ -161,6 +145,33 @@ def event_date(
     if _PERFECT.search(clause, 0, trigger_at + 30):
         return None, None
     return published, "published"
+
+
+def _dates_the_act(
+    match: re.Match[str], clause: str, trigger_at: int, own_end: int, spoken: bool
+) -> bool:
+    """Whether a time phrase of the clause is the act's: for a statement, the words that
+    frame it; for a visit or talks, a phrase before the next coordinated verb and not the
+    report's ("..., a spokesman said Tuesday")."""
+    if _names_a_thing(clause, match, trigger_at):
+        return False
+    if spoken:
+        return _frames_statement(match, trigger_at, clause)
+    return (
+        not _REPORTED.search(clause, max(0, match.start() - 25), match.start())
+        and match.start() < own_end
+        # "sending ministers to France on Tuesday and would travel to Spain": Tuesday is the
+        # sending's
+        and not (match.end() <= trigger_at and _AND.search(clause, match.end(), trigger_at))
+    )
+
+
+def _looks_ahead(clause: str, phrase: re.Match[str], own_end: int, future: bool) -> bool:
+    """Whether a weekday is the coming one: a future or a present schedule ("hosts Buhari on
+    Thursday"), unless the verb the phrase hangs on is past ("met Friday for talks expected
+    to open a new page": last Friday)."""
+    ahead = future or bool(_SCHEDULE.search(clause, 0, own_end))
+    return ahead and not _told_in_the_past(clause, phrase.start())
 
 
 # "the February 22 Paris accords": a date that names a thing dates nothing in the clause.
