@@ -49,6 +49,7 @@ class _Term:
         return day is None or (self.start <= day and (self.end is None or day < self.end))
 
 
+@functools.lru_cache(maxsize=4096)
 def side_of(name: str, on: date | None) -> str | None:
     """The side the holder called `name` acted for on `on` (any time when None), or None
     when no holder, or holders of different sides, fit."""
@@ -59,6 +60,7 @@ def side_of(name: str, on: date | None) -> str | None:
     return sides.pop() if len(sides) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)
 def side_of_variant(name: str, on: date | None) -> str | None:
     """The side for a long name spelt otherwise than the table ("Abd Rabbu Mansour Hadi" for
     "Abdrabbuh Mansour Hadi"): its surname fits, and another of its words is in the
