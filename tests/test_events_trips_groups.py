@@ -1475,3 +1475,12 @@ def test_messages_sent_to_several_leaders_are_one_to_each():
     text = "Kuwait's emir sent messages to the leaders of Saudi Arabia and Egypt on Tuesday."
     events = extract_events(text, published=date(2017, 8, 15))
     assert sorted(e.sides for e in events if e.type == "message") == [("EG", "KW"), ("KW", "SA")]
+
+
+def test_an_appeal_for_calm_that_names_no_one_is_to_the_storys_two_states():
+    text = (
+        "Russian troops took control of Crimea on Saturday, Ukraine said. U.N. Secretary-General "
+        "Ban Ki-moon on Saturday called for an immediate restoration of calm."
+    )
+    events = extract_events(text, published=date(2014, 3, 1))
+    assert ("appeal", ("RU", "UA", "UN")) in {(e.type, e.sides) for e in events}

@@ -45,6 +45,7 @@ def implied_target(
         )
         or _military_doer(name, sentence, match, exclude, story)
         or addressed_parties(name, sentence, match, exclude, story)
+        or _conflict_parties(name, sentence, match, exclude, story)
         or (
             not _OWN_PEOPLE.match(sentence, match.end())
             and _envoys_host(sentence, sources, found, exclude)
@@ -98,6 +99,26 @@ def addressed_parties(
     if parties.group("two") and len(wanted) < 2:
         return []
     return [Mention(-1, -1, code, ACTOR, "story") for code in wanted]
+
+
+# What an appeal to a conflict's parties asks for, when it names none of them.
+_CALM = re.compile(r"\b(?:restraint|calm|de-?escalation)\b", re.IGNORECASE)
+
+
+def _conflict_parties(
+    name: str, sentence: str, match: re.Match[str], exclude: set[str], story: Story
+) -> list[Mention]:
+    """ "the Security Council called for a cease-fire", "Ban called for calm": an appeal for
+    a truce or restraint that names no one is made to the two states the story is about."""
+    if name != "appeal":
+        return []
+    asked = sentence[match.end() : match.end() + 80]
+    if not (tables().ceasefire.search(asked) or _CALM.search(asked)):
+        return []
+    parties = [code for code in story.main_countries() if code not in exclude][:2]
+    if len(parties) < 2:
+        return []
+    return [Mention(-1, -1, code, ACTOR, "story") for code in parties]
 
 
 def _envoys_host(
