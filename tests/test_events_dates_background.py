@@ -14,6 +14,10 @@ def _found(text: str, published: date = MAY_STORY) -> set[tuple[str, tuple[str, 
     return {(e.type, e.sides) for e in extract_events(text, published=published)}
 
 
+def _dates(text: str, published: date) -> set[date | None]:
+    return {e.date for e in extract_events(text, published=published)}
+
+
 def test_a_later_month_in_a_past_report_is_last_year_and_background():
     # December, told in May: the expulsion came before the news and is only its context.
     assert not _found("Chile expelled Peru's ambassador in December over the dispute.")
@@ -70,9 +74,9 @@ def test_a_past_verb_dates_its_weekday_back_whatever_the_clause_expects():
         "Prime Minister Benazir Bhutto of Pakistan and her Indian counterpart, Rajiv Gandhi, "
         "met Friday for historic talks expected to open a new page in relations."
     )
-    assert {e.date for e in extract_events(text, published=saturday)} == {date(1988, 12, 30)}
+    assert _dates(text, saturday) == {date(1988, 12, 30)}
     ahead = "Indian Prime Minister Rajiv Gandhi will visit Pakistan on Friday."
-    assert {e.date for e in extract_events(ahead, published=saturday)} == {date(1989, 1, 6)}
+    assert _dates(ahead, saturday) == {date(1989, 1, 6)}
 
 
 def test_a_weekday_reported_after_said_that_is_ahead_when_the_act_would_come():
@@ -81,7 +85,7 @@ def test_a_weekday_reported_after_said_that_is_ahead_when_the_act_would_come():
         "The spokesman said that on Thursday Deputy U.S. Trade Representative Michael Smith "
         "would meet Japanese Vice Minister Makoto Kuroda."
     )
-    assert {e.date for e in extract_events(text, published=wednesday)} == {date(1987, 4, 2)}
+    assert _dates(text, wednesday) == {date(1987, 4, 2)}
 
 
 def test_a_trip_told_as_the_last_one_or_by_its_year_is_background():

@@ -32,7 +32,7 @@ from summaries.events.model import SOURCE, TARGET
 from summaries.events.scene import ASIDE, Draft, clause_span
 from summaries.events.tables import DIRECTED, VISIT, tables, words_of
 from summaries.events.visits import visit
-from summaries.events.when import is_background
+from summaries.events.when import PAST_VERB, is_background
 
 _INFINITIVE = re.compile(r"\bto\b|\bfor\b")
 
@@ -158,10 +158,7 @@ def _without(sentence: str, start: int, end: int, asides: Sequence[tuple[int, in
 
 
 _PAST_AFTER_AND = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+)?$", re.IGNORECASE)
-_PAST_FORM = re.compile(
-    r"(?:[a-z]+ed|met|held|spoke|sent|told|gave|made|took|went|flew|left|began|broke|struck)\b",
-    re.IGNORECASE,
-)
+_PAST_FORM = re.compile(rf"{PAST_VERB}\b", re.IGNORECASE)
 
 
 def _asked_for(

@@ -188,12 +188,16 @@ def _names_a_thing(clause: str, match: re.Match[str], trigger_at: int) -> bool:
     )
 
 
+# A verb in the past: regular, or one of the irregular ones news reports acts with.
+PAST_VERB = (
+    r"(?:(?-i:[a-z]+ed)|met|held|had|spoke|made|gave|took|said|told|began|left|came|went|flew"
+    r"|sent|broke|struck)"
+)
 # The verb a time phrase hangs on, read back from it: a past form, or a word that looks ahead.
 _VERB_BEFORE = re.compile(
     # "said that on Thursday ... would meet": what follows "that" is reported, not past
     r"\b(?:(?P<ahead>will|would|shall|to|due|scheduled|expected|planned|set|next|is|are|that)"
-    r"|(?P<past>met|held|had|spoke|made|gave|took|said|told|began|left|came|went|flew|sent"
-    r"|(?-i:[a-z]+ed)))\b",
+    rf"|(?P<past>{PAST_VERB}))\b",
     re.IGNORECASE,
 )
 
